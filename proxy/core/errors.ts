@@ -1,0 +1,220 @@
+/**
+ * The project's one error base and its shared subclasses. Callers branch on `code`, never on message text.
+ * Stages add their own subclasses here, one short class each, with a code `AIRLOCK_ERR_*`.
+ */
+
+/** AirlockError is the base of every error Airlock raises on purpose. */
+export class AirlockError extends Error {
+  override readonly name: string = 'AirlockError';
+  readonly code: string = 'AIRLOCK_ERR';
+}
+
+/** InvalidArgumentError: a caller passed an option or value that cannot work (misconfiguration, a bug upstream). */
+export class InvalidArgumentError extends AirlockError {
+  override readonly name: string = 'InvalidArgumentError';
+  override readonly code: string = 'AIRLOCK_ERR_INVALID_ARGUMENT';
+}
+
+/** CredentialsError: Airlock could not obtain or parse its own upstream credentials. Never carries a secret. */
+export class CredentialsError extends AirlockError {
+  override readonly name: string = 'CredentialsError';
+  override readonly code: string = 'AIRLOCK_ERR_CREDENTIALS';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Agent authentication failures. Each one knows what AWS itself answers for the same failure, so the listen stage
+// can render a refusal that SDKs recognise (botocore, for example, corrects its clock on `RequestTimeTooSkewed`).
+
+/**
+ * AwsErrorDialect names the families of AWS error vocabulary: S3; query-style services (IAM, STS, RDS, and rest-xml
+ * services such as Route 53); EC2; and JSON-style services (json and rest-json protocols: DynamoDB, KMS, Lambda...).
+ */
+export type AwsErrorDialect = 's3' | 'query' | 'ec2' | 'json';
+
+/** AwsErrorCode is the `Code` (or `__type`) and HTTP status AWS returns. */
+export interface AwsErrorCode {
+  readonly code: string;
+  readonly status: number;
+}
+
+/** AwsErrorCodes gives the AWS answer for each dialect. */
+export type AwsErrorCodes = Readonly<Record<AwsErrorDialect, AwsErrorCode>>;
+
+/** AgentAuthenticationErrorOptions are the extras every authentication failure may carry. */
+export interface AgentAuthenticationErrorOptions {
+  /** Signing name from the credential scope, when it could be read: selects the S3 vocabulary for `s3`. */
+  service?: string | undefined;
+  /** Replaces the class's default AWS codes where AWS answers this particular case differently. */
+  awsCodes?: Partial<AwsErrorCodes> | undefined;
+  cause?: unknown;
+}
+
+function codes(s3: [string, number], query: [string, number], json: [string, number], ec2 = query): AwsErrorCodes {
+  const pair = ([code, status]: [string, number]): AwsErrorCode => ({ code, status });
+  return { s3: pair(s3), query: pair(query), ec2: pair(ec2), json: pair(json) };
+}
+
+/**
+ * AgentAuthenticationError is any failure to establish who sent a request. Its `message` is written to be shown to
+ * the agent (it mirrors AWS's own wording) and never contains a secret.
+ */
+export abstract class AgentAuthenticationError extends AirlockError {
+  override readonly name: string = 'AgentAuthenticationError';
+  /** The signing name from the credential scope, if known. */
+  readonly service: string | undefined;
+  readonly #awsCodes: AwsErrorCodes;
+
+  protected constructor(message: string, defaults: AwsErrorCodes, options: AgentAuthenticationErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.service = options.service;
+    this.#awsCodes = { ...defaults, ...options.awsCodes };
+  }
+
+  /** awsCode is the error code AWS returns for this failure: S3's vocabulary for `s3`, the query vocabulary else. */
+  get awsCode(): string {
+    return this.awsErrorFor(this.service === 's3' ? 's3' : 'query').code;
+  }
+
+  /** httpStatus is the status AWS uses with `awsCode`. */
+  get httpStatus(): number {
+    return this.awsErrorFor(this.service === 's3' ? 's3' : 'query').status;
+  }
+
+  /** awsErrorFor gives the code and status for a protocol family, for renderers that know the protocol. */
+  awsErrorFor(dialect: AwsErrorDialect): AwsErrorCode {
+    return this.#awsCodes[dialect];
+  }
+}
+
+/** MissingAuthenticationError: the request carries no SigV4 authentication at all. */
+export class MissingAuthenticationError extends AgentAuthenticationError {
+  override readonly name: string = 'MissingAuthenticationError';
+  override readonly code: string = 'AIRLOCK_ERR_MISSING_AUTH';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(
+      ['AccessDenied', 403],
+      ['MissingAuthenticationToken', 403],
+      ['MissingAuthenticationTokenException', 403],
+    );
+    super(message, defaults, options);
+  }
+}
+
+/** MalformedAuthorizationError: authentication is present but cannot be parsed or is inconsistent. */
+export class MalformedAuthorizationError extends AgentAuthenticationError {
+  override readonly name: string = 'MalformedAuthorizationError';
+  override readonly code: string = 'AIRLOCK_ERR_MALFORMED_AUTH';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(
+      ['AuthorizationHeaderMalformed', 400],
+      ['IncompleteSignature', 400],
+      ['IncompleteSignatureException', 400],
+    );
+    super(message, defaults, options);
+  }
+}
+
+/** UnsupportedAuthenticationError: a scheme Airlock refuses (SigV2, SigV4a, event-stream signing). */
+export class UnsupportedAuthenticationError extends AgentAuthenticationError {
+  override readonly name: string = 'UnsupportedAuthenticationError';
+  override readonly code: string = 'AIRLOCK_ERR_UNSUPPORTED_AUTH';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(
+      ['InvalidRequest', 400],
+      ['IncompleteSignature', 400],
+      ['IncompleteSignatureException', 400],
+    );
+    super(message, defaults, options);
+  }
+}
+
+/** UnknownAccessKeyError: the access key id is not one Airlock issued (or it was revoked). */
+export class UnknownAccessKeyError extends AgentAuthenticationError {
+  override readonly name: string = 'UnknownAccessKeyError';
+  override readonly code: string = 'AIRLOCK_ERR_UNKNOWN_ACCESS_KEY';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(
+      ['InvalidAccessKeyId', 403],
+      ['InvalidClientTokenId', 403],
+      ['UnrecognizedClientException', 403],
+      ['AuthFailure', 401],
+    );
+    super(message, defaults, options);
+  }
+}
+
+/**
+ * SignatureMismatchError: the signature (of the request, a chunk, or a trailer) is not the one the agent's secret
+ * gives. Carries the canonical request and string to sign, as S3 does, so an agent's author can debug.
+ */
+export class SignatureMismatchError extends AgentAuthenticationError {
+  override readonly name: string = 'SignatureMismatchError';
+  override readonly code: string = 'AIRLOCK_ERR_SIGNATURE';
+  readonly canonicalRequest: string | undefined;
+  readonly stringToSign: string | undefined;
+  constructor(
+    message: string,
+    options?: AgentAuthenticationErrorOptions & { canonicalRequest?: string; stringToSign?: string },
+  ) {
+    const defaults = codes(
+      ['SignatureDoesNotMatch', 403],
+      ['SignatureDoesNotMatch', 403],
+      ['InvalidSignatureException', 403],
+      ['AuthFailure', 401],
+    );
+    super(message, defaults, options);
+    this.canonicalRequest = options?.canonicalRequest;
+    this.stringToSign = options?.stringToSign;
+  }
+}
+
+/** RequestExpiredReason tells the three ways a request's time can be wrong. */
+export type RequestExpiredReason = 'clock-skew' | 'presign-expired' | 'presign-not-yet-valid';
+
+/** RequestExpiredError: the request's date is outside the 15-minute window, or a presigned URL has expired. */
+export class RequestExpiredError extends AgentAuthenticationError {
+  override readonly name: string = 'RequestExpiredError';
+  override readonly code: string = 'AIRLOCK_ERR_REQUEST_EXPIRED';
+  readonly reason: RequestExpiredReason;
+  constructor(message: string, reason: RequestExpiredReason, options?: AgentAuthenticationErrorOptions) {
+    // S3 answers skew with RequestTimeTooSkewed and an expired presigned URL with AccessDenied "Request has expired".
+    // IAM and STS answer skew with SignatureDoesNotMatch "Signature expired: ..." (botocore keys its clock correction
+    // on that text); JSON services with InvalidSignatureException; EC2 with RequestExpired.
+    const defaults =
+      reason === 'clock-skew'
+        ? codes(
+            ['RequestTimeTooSkewed', 403],
+            ['SignatureDoesNotMatch', 403],
+            ['InvalidSignatureException', 403],
+            ['RequestExpired', 400],
+          )
+        : codes(['AccessDenied', 403], ['RequestExpired', 400], ['RequestExpired', 400]);
+    super(message, defaults, options);
+    this.reason = reason;
+  }
+}
+
+/** PayloadHashMismatchError: the body received does not hash to the signed `x-amz-content-sha256`. */
+export class PayloadHashMismatchError extends AgentAuthenticationError {
+  override readonly name: string = 'PayloadHashMismatchError';
+  override readonly code: string = 'AIRLOCK_ERR_PAYLOAD_HASH';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(
+      ['XAmzContentSHA256Mismatch', 400],
+      ['SignatureDoesNotMatch', 403],
+      ['InvalidSignatureException', 403],
+      ['AuthFailure', 401],
+    );
+    super(message, defaults, options);
+  }
+}
+
+/** PayloadTooLargeError: a body that has to be buffered to be verified is larger than the configured limit. */
+export class PayloadTooLargeError extends AgentAuthenticationError {
+  override readonly name: string = 'PayloadTooLargeError';
+  override readonly code: string = 'AIRLOCK_ERR_PAYLOAD_TOO_LARGE';
+  constructor(message: string, options?: AgentAuthenticationErrorOptions) {
+    const defaults = codes(['EntityTooLarge', 400], ['RequestEntityTooLarge', 413], ['RequestEntityTooLarge', 413]);
+    super(message, defaults, options);
+  }
+}

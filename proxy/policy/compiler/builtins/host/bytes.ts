@@ -1,0 +1,59 @@
+/*
+ * Rego strings are Go strings: byte sequences, usually UTF-8. Built-ins that decode bytes (base64, hex, URL
+ * escapes) may produce invalid UTF-8, which OPA keeps and later reads rune by rune, one U+FFFD per bad byte. JS
+ * strings cannot hold bytes, so decoded bytes become a string with that same per-byte replacement (Go's
+ * `for range` decoding), which is what OPA prints and counts.
+ */
+
+/** utf8Bytes encodes a string as UTF-8. */
+export function utf8Bytes(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+/** goString decodes bytes as Go ranges over a string: each byte of an invalid sequence becomes U+FFFD. */
+export function goString(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      out += String.fromCharCode(b0);
+      i++;
+      continue;
+    }
+    let need = 0;
+    let cp = 0;
+    let min = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      need = 1;
+      cp = b0 & 0x1f;
+      min = 0x80;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      need = 2;
+      cp = b0 & 0x0f;
+      min = 0x800;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      need = 3;
+      cp = b0 & 0x07;
+      min = 0x10000;
+    } else {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    let ok = true;
+    for (let k = 1; ok && k <= need; k++) {
+      const b = bytes[i + k];
+      if (b === undefined || (b & 0xc0) !== 0x80) ok = false;
+      else cp = (cp << 6) | (b & 0x3f);
+    }
+    if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    out += String.fromCodePoint(cp);
+    i += need + 1;
+  }
+  return out;
+}

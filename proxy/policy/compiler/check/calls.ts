@@ -1,0 +1,176 @@
+import { BUILTIN_DECLS } from '../builtins/catalogue.js';
+import type { Diagnostic, Location } from '../diagnostics.js';
+import type { Body, Expr, Term } from '../parse/ast.js';
+import type { Arity } from './safety.js';
+import { type CheckedRule, type RuleNode, lookupNode, pathString } from './program.js';
+import { operatorName, stringOperands } from './terms.js';
+
+/*
+ * checkCalls is the check stage that types each call's shape, as OPA's type checker does for arity: a call used
+ * as a value takes exactly the function's arity; a call expression may take one more, its output. Unknown
+ * functions, deprecated and refused built-ins are errors here, before anything is planned.
+ */
+
+/** COMPILER_OPERATORS are calls the planner lowers itself rather than calling a function. */
+const COMPILER_OPERATORS = new Set(['eq', 'assign']);
+
+/** Callee is what a call's operator names. */
+export type Callee =
+  | { kind: 'builtin'; name: string; arity: number; variadic: boolean; relation: boolean; hasResult: boolean }
+  | { kind: 'function'; node: RuleNode; arity: number }
+  | { kind: 'dynamic' }
+  | { kind: 'unknown'; name: string };
+
+/** resolveCallee looks up a call's operator among the built-ins and the policy's functions. */
+export function resolveCallee(root: RuleNode, op: readonly Term[]): Callee {
+  const head = op[0];
+  if (head?.type === 'var' && head.name === 'data') {
+    const path = stringOperands(op.slice(1));
+    if (path === undefined) return { kind: 'dynamic' };
+    const node = lookupNode(root, path);
+    if (node?.kind === 'function') return { kind: 'function', node, arity: node.arity ?? 0 };
+    return { kind: 'unknown', name: pathString(path) };
+  }
+  const name = operatorName(op) ?? '';
+  const decl = BUILTIN_DECLS.get(name);
+  if (decl === undefined) return { kind: 'unknown', name };
+  return {
+    kind: 'builtin',
+    name,
+    arity: decl.args.length,
+    variadic: decl.variadic !== undefined,
+    relation: decl.relation === true,
+    hasResult: decl.result !== undefined,
+  };
+}
+
+/** calleeArity adapts resolveCallee for the safety stage. */
+export function calleeArity(root: RuleNode): Arity {
+  return (op) => {
+    const c = resolveCallee(root, op);
+    if (c.kind === 'builtin') return c.variadic ? undefined : c.arity;
+    if (c.kind === 'function') return c.arity;
+    return undefined;
+  };
+}
+
+/** checkCalls checks every call in the tree. */
+export function checkCalls(root: RuleNode, diags: Diagnostic[]): void {
+  const visitNode = (n: RuleNode) => {
+    for (const r of n.rules) checkRuleCalls(root, r, diags);
+    if (n.default) checkRuleCalls(root, n.default, diags);
+    for (const c of n.children.values()) visitNode(c);
+  };
+  visitNode(root);
+}
+
+function checkRuleCalls(root: RuleNode, r: CheckedRule, diags: Diagnostic[]): void {
+  const terms = (t: Term) => checkTermCalls(root, t, diags);
+  for (const t of [...r.keyPath, r.value, ...r.args]) terms(t);
+  if (r.key) terms(r.key);
+  checkBodyCalls(root, r.body, diags);
+  if (r.else) checkRuleCalls(root, r.else, diags);
+}
+
+function checkBodyCalls(root: RuleNode, body: Body, diags: Diagnostic[]): void {
+  for (const e of body) checkExprCalls(root, e, diags);
+}
+
+function checkExprCalls(root: RuleNode, e: Expr, diags: Diagnostic[]): void {
+  const terms = (t: Term) => checkTermCalls(root, t, diags);
+  if (e.term) terms(e.term);
+  for (const a of e.args ?? []) terms(a);
+  if (e.domain) terms(e.domain);
+  if (e.key) terms(e.key);
+  if (e.value) terms(e.value);
+  for (const w of e.with) terms(w.value);
+  if (e.body) checkBodyCalls(root, e.body, diags);
+  if (e.kind === 'call' && e.operator) checkCall(root, e.operator, (e.args ?? []).length, true, e.loc, diags);
+}
+
+function checkTermCalls(root: RuleNode, t: Term, diags: Diagnostic[]): void {
+  const rec = (x: Term) => checkTermCalls(root, x, diags);
+  switch (t.type) {
+    case 'ref':
+      t.terms.forEach(rec);
+      return;
+    case 'array':
+    case 'set':
+      t.items.forEach(rec);
+      return;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        rec(k);
+        rec(v);
+      }
+      return;
+    case 'call':
+      t.args.forEach(rec);
+      checkCall(root, t.operator, t.args.length, false, t.loc, diags);
+      return;
+    case 'arraycomprehension':
+    case 'setcomprehension':
+      rec(t.term);
+      checkBodyCalls(root, t.body, diags);
+      return;
+    case 'objectcomprehension':
+      rec(t.key);
+      rec(t.value);
+      checkBodyCalls(root, t.body, diags);
+      return;
+    default:
+      return;
+  }
+}
+
+function checkCall(
+  root: RuleNode,
+  op: readonly Term[],
+  argc: number,
+  isExpr: boolean,
+  loc: Location,
+  diags: Diagnostic[],
+): void {
+  const name = operatorName(op);
+  if (name !== undefined && COMPILER_OPERATORS.has(name)) {
+    if (argc !== 2) diags.push({ code: 'rego_type_error', message: `${name}: arity mismatch`, location: loc });
+    return;
+  }
+  const callee = resolveCallee(root, op);
+  const error = (message: string) => diags.push({ code: 'rego_type_error', message, location: loc });
+  switch (callee.kind) {
+    case 'unknown':
+      error(`undefined function ${callee.name}`);
+      return;
+    case 'dynamic':
+      diags.push({
+        code: 'rego_unsupported_error',
+        message: 'calls to functions named by a variable (dynamic dispatch) are not supported',
+        location: loc,
+      });
+      return;
+    case 'builtin': {
+      const decl = BUILTIN_DECLS.get(callee.name);
+      if (decl?.refusal !== undefined) {
+        diags.push({ code: 'rego_unsupported_error', message: `${callee.name}: ${decl.refusal}`, location: loc });
+        return;
+      }
+      if (decl?.deprecated) {
+        error(`deprecated built-in function calls in expression: ${callee.name}`);
+        return;
+      }
+      if (callee.variadic) return;
+      const max = callee.arity + (isExpr && callee.hasResult ? 1 : 0);
+      if (argc < callee.arity) error(`${callee.name}: too few arguments`);
+      else if (argc > max) error(`${callee.name}: too many arguments`);
+      return;
+    }
+    case 'function': {
+      const max = callee.arity + (isExpr ? 1 : 0);
+      const fname = pathString(callee.node.path);
+      if (argc < callee.arity) error(`${fname}: too few arguments`);
+      else if (argc > max) error(`${fname}: too many arguments`);
+      return;
+    }
+  }
+}
