@@ -122,7 +122,8 @@ key_destruction_actions := {
 data_export_actions := {
 	"s3:PutBucketAcl",
 	"s3:PutObjectAcl",
-	"s3:DeletePublicAccessBlock",
+	"s3:PutObjectVersionAcl",
+	"s3:PutBucketPublicAccessBlock",
 	"s3:PutReplicationConfiguration",
 	"ec2:ModifySnapshotAttribute",
 	"ec2:ModifyImageAttribute",

@@ -21,7 +21,9 @@ call(action, overrides) := object.union(
 	overrides,
 )
 
-decide(c) := airlock.decision with input as {"agent": {"id": "deploy-bot", "owner": "alice@example.com"}, "call": c}
+decide(c) := d if {
+	d := airlock.decision with input as {"agent": {"id": "deploy-bot", "owner": "alice@example.com"}, "call": c}
+}
 
 test_read_only_calls_are_allowed if {
 	d := decide(call("s3:GetObject", {"read_only": true, "environment": "prod"}))

@@ -18,7 +18,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runtimeDir = join(root, 'proxy/policy/compiler/runtime');
 const entry = relative(root, join(runtimeDir, 'assembly/index.ts'));
 const outFile = join(runtimeDir, 'build/runtime.wasm');
-const textFile = join(runtimeDir, 'build/runtime.wat');
 
 /** The asc command line, also reported in the runtime README. */
 export const ASC_FLAGS = [
@@ -126,13 +125,11 @@ class KeepStubsOutOfLine {
 
 async function compile() {
   let binary;
-  let text;
   const stderr = [];
-  const { error } = await asc.main([entry, '--outFile', 'runtime.wasm', '--textFile', 'runtime.wat', ...ASC_FLAGS], {
+  const { error } = await asc.main([entry, '--outFile', 'runtime.wasm', ...ASC_FLAGS], {
     readFile: (name, baseDir) => readFile(join(baseDir, name), 'utf8').catch(() => null),
     writeFile: (name, contents) => {
       if (name.endsWith('.wasm')) binary = contents;
-      else if (name.endsWith('.wat')) text = contents;
     },
     listFiles: () => [],
     transforms: [KeepStubsOutOfLine],
@@ -141,7 +138,7 @@ async function compile() {
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.join('')}`);
   if (!binary) throw new Error(`asc produced no binary\n${stderr.join('')}`);
-  return { binary, text };
+  return binary;
 }
 
 // A minimal reader for the sections we check. Wasm integers are LEB128.
@@ -198,7 +195,8 @@ function readName(bytes, pos) {
   return [Buffer.from(bytes.subarray(start, start + length)).toString('utf8'), start + length];
 }
 
-const VALTYPES = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' };
+// Value type codes: 0x7f i32, 0x7e i64, 0x7d f32, 0x7c f64.
+const VALTYPES = { 127: 'i32', 126: 'i64', 125: 'f32', 124: 'f64' };
 
 function parseModule(bytes) {
   const sections = [];
@@ -209,7 +207,16 @@ function parseModule(bytes) {
     sections.push({ id, start: pos, bodyStart: start, end: start + size });
     pos = start + size;
   }
-  const module = { sections, types: [], imports: [], funcTypes: [], exports: new Map(), globals: [], dataEnd: 0, start: -1 };
+  const module = {
+    sections,
+    types: [],
+    imports: [],
+    funcTypes: [],
+    exports: new Map(),
+    globals: [],
+    dataEnd: 0,
+    start: -1,
+  };
   for (const section of sections) {
     let p = section.bodyStart;
     if (section.id === 1) {
@@ -333,7 +340,7 @@ function functionBody(bytes, module, index) {
 
 function patchHeapBase(bytes, module, value) {
   const exported = module.exports.get('airlock_heap_base');
-  if (!exported || exported.kind !== 3) throw new Error('airlock_heap_base is not an exported global');
+  if (exported?.kind !== 3) throw new Error('airlock_heap_base is not an exported global');
   const global = module.globals[exported.index];
   if (!global.mutable || global.type !== 0x7f) throw new Error('airlock_heap_base must be a mutable i32');
   const init = [0x41, ...encodeS32(value), 0x0b];
@@ -359,7 +366,9 @@ function check(bytes, module) {
   for (const name of importNames) if (!REQUIRED_IMPORTS.includes(name)) problems.push(`unexpected import ${name}`);
   const memory = module.imports.find((i) => i.name === 'env.memory');
   if (memory && (memory.initial > 5 || memory.maximum !== undefined)) {
-    problems.push(`memory import must have ≤ 5 initial pages and no maximum (has ${memory.initial}, ${memory.maximum})`);
+    problems.push(
+      `memory import must have ≤ 5 initial pages and no maximum (has ${memory.initial}, ${memory.maximum})`,
+    );
   }
   for (const name of REQUIRED_EXPORTS) if (!module.exports.has(name)) problems.push(`missing export ${name}`);
   for (const [name, signature] of Object.entries(REQUIRED_SIGNATURES)) {
@@ -378,7 +387,7 @@ function check(bytes, module) {
     }
   }
   const heapBase = module.globals[module.exports.get('airlock_heap_base')?.index];
-  if (!heapBase || heapBase.init[0] !== 0x41) problems.push('airlock_heap_base is not initialised by i32.const');
+  if (heapBase?.init[0] !== 0x41) problems.push('airlock_heap_base is not initialised by i32.const');
   const init = module.exports.get('airlock_policy_init');
   if (module.start < 0) problems.push('no start function');
   else if (init && !callsFunction(functionBody(bytes, module, module.start), init.index)) {
@@ -405,14 +414,13 @@ function callsFunction(body, index) {
 }
 
 async function main() {
-  const { binary, text } = await compile();
+  const binary = await compile();
   const module = parseModule(binary);
   const heapBase = (module.dataEnd + 15) & ~15;
   const patched = patchHeapBase(binary, module, heapBase);
   check(patched, parseModule(patched));
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, patched);
-  if (text) await writeFile(textFile, text);
   process.stdout.write(
     `runtime.wasm: ${patched.length} bytes, heap base ${heapBase} (asc ${['', ...ASC_FLAGS].join(' ').trim()})\n`,
   );

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { compileRego, loadCompiledPolicy } from './compiler/index.js';
+import { CompileError, compileRego, loadCompiledPolicy } from './compiler/index.js';
 import { parseModule } from './compiler/parse/parser.js';
 
 /** TestOutcome is one Rego test's result, as `opa test` reports them. */
@@ -61,8 +61,8 @@ function discoverTests(modules: Record<string, string>): DiscoveredTest[] {
   const tests = new Map<string, DiscoveredTest>();
   for (const [file, source] of Object.entries(modules)) {
     if (!file.endsWith('_test.rego')) continue;
-    const { module } = parseModule(source, file);
-    if (!module) continue;
+    const { module, diagnostics } = parseModule(source, file);
+    if (!module || diagnostics.length > 0) throw new CompileError(diagnostics);
     for (const rule of module.rules) {
       const [head, ...rest] = rule.head.ref;
       if (rest.length > 0 || head?.type !== 'var' || !head.name.startsWith('test_')) continue;

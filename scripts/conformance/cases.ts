@@ -25,7 +25,7 @@ export function loadCases(root: string): ConformanceCase[] {
     const folder = relative(root, file).split('/')[0] ?? '';
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const parsed = doc.toJS() as { cases?: Omit<ConformanceCase, 'folder'>[] } | null;
-      for (const c of parsed?.cases ?? []) cases.push({ ...c, folder });
+      for (const c of parsed?.cases ?? []) cases.push({ ...c, modules: c.modules ?? [], folder });
     }
   }
   return cases;

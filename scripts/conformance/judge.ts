@@ -32,7 +32,7 @@ export function programFor(c: ConformanceCase): CaseProgram {
     modules[`module-${i}.rego`] = source;
   });
   const match = ENTRYPOINT_QUERY.exec(c.query.trim());
-  if (match) {
+  if (match && match[2] !== 'input' && match[2] !== 'data') {
     const path = (match[1] ?? '').slice(1).split('.').filter(Boolean).join('/');
     const variable = match[2] ?? 'x';
     const expected = c.want_result?.map((row) => ({ result: row[variable] }));
@@ -45,28 +45,36 @@ export function programFor(c: ConformanceCase): CaseProgram {
   return { modules, entrypoint: `${QUERY_PACKAGE}/bindings`, expected };
 }
 
-/** judgeEvaluation classes what a compiled case did when evaluated: its result, or the error it threw. */
+/**
+ * judgeEvaluation classes what a compiled case did when evaluated: its result, or the error it threw.
+ * `strict_error` marks cases run with OPA's strict built-in errors: where such a case expects an error, a Wasm
+ * evaluation passes by answering undefined without throwing; where it gives a result, the result is the answer.
+ */
 export function judgeEvaluation(c: ConformanceCase, program: CaseProgram, result: unknown, thrown?: string): Verdict {
   const wantsError = c.want_error !== undefined || c.want_error_code !== undefined;
   if (thrown !== undefined) {
-    if (!wantsError) return { outcome: 'errored', detail: thrown };
+    if (!wantsError || c.strict_error) return { outcome: 'errored', detail: thrown };
     if (c.want_error_code === 'eval_conflict_error' && !/var assignment conflict|object insert conflict/.test(thrown)) {
       return { outcome: 'errored', detail: `expected a conflict error, got: ${thrown}` };
     }
     return { outcome: 'passed' };
   }
-  if (c.strict_error) {
-    return isEmptyResult(result) ? { outcome: 'passed' } : { outcome: 'wrong', detail: show(result) };
+  if (c.want_result === undefined) {
+    if (c.strict_error && isEmptyResult(result, program)) return { outcome: 'passed' };
+    return { outcome: 'wrong', detail: `expected ${c.strict_error ? 'undefined' : 'an error'}, got ${show(result)}` };
   }
-  if (wantsError) return { outcome: 'wrong', detail: `expected an error, got ${show(result)}` };
   const expected = program.expected ?? [];
   const unordered = c.sort_bindings === true || program.entrypoint.startsWith(QUERY_PACKAGE);
   if (sameValue(normalise(expected, unordered), normalise(result, unordered))) return { outcome: 'passed' };
   return { outcome: 'wrong', detail: `want ${show(expected)}, got ${show(result)}` };
 }
 
-function isEmptyResult(result: unknown): boolean {
-  return Array.isArray(result) && result.length === 0;
+/** isEmptyResult: no result at all, or, for a query compiled as a set of binding rows, no row. */
+function isEmptyResult(result: unknown, program: CaseProgram): boolean {
+  if (!Array.isArray(result)) return false;
+  if (result.length === 0) return true;
+  const rows = (result[0] as { result?: unknown } | undefined)?.result;
+  return program.entrypoint.startsWith(QUERY_PACKAGE) && Array.isArray(rows) && rows.length === 0;
 }
 
 /** normalise sorts arrays (at every depth) when the comparison is unordered, and object keys always. */

@@ -278,7 +278,10 @@ interface Seeded {
 async function resignSeed(request: WireRequest): Promise<Seeded> {
   const { signAsSdk } = await import('./fixtures/sdk-signer.js');
   const headers = Object.fromEntries(
-    Object.entries(request.headers).filter(([name]) => !['authorization', 'x-amz-date', 'host'].includes(name)),
+    Object.entries(request.headers).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !['authorization', 'x-amz-date', 'host'].includes(entry[0]),
+    ),
   );
   const signed = await signAsSdk({
     method: 'PUT',

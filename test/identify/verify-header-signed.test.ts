@@ -348,7 +348,7 @@ const tamperings: Array<{
   },
 ];
 
-function withoutHeader(headers: Readonly<Record<string, string>>, name: string): Record<string, string> {
+function withoutHeader(headers: WireRequest['headers'], name: string): WireRequest['headers'] {
   const copy = { ...headers };
   delete copy[name];
   return copy;

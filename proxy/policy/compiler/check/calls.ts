@@ -1,8 +1,8 @@
 import { BUILTIN_DECLS } from '../builtins/catalogue.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import type { Body, Expr, Term } from '../parse/ast.js';
+import { type CheckedRule, lookupNode, pathString, type RuleNode } from './program.js';
 import type { Arity } from './safety.js';
-import { type CheckedRule, type RuleNode, lookupNode, pathString } from './program.js';
 import { operatorName, stringOperands } from './terms.js';
 
 /*

@@ -1,7 +1,7 @@
 import { DIAGNOSTIC_LIMIT, type Diagnostic } from '../diagnostics.js';
 import type { Body, Expr, Module, Rule, Term } from '../parse/ast.js';
 import { calleeArity, checkCalls } from './calls.js';
-import { type Program, type RuleNode, lookupNode } from './program.js';
+import { lookupNode, type Program, type RuleNode } from './program.js';
 import { checkRecursion } from './recursion.js';
 import { resolveRefs } from './resolve.js';
 import { Rewriter } from './rewrite.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Body, Expr, Term } from '../parse/ast.js';
-import { type CheckedRule, type RuleNode, pathString } from './program.js';
+import { type CheckedRule, pathString, type RuleNode } from './program.js';
 import { rulesBelow } from './ruletree.js';
 
 /*
@@ -48,22 +48,42 @@ export function checkRecursion(root: RuleNode, diags: Diagnostic[]): void {
   for (const n of nodes) if (!state.has(n)) visit(n);
 }
 
-/** dataDeps adds the rule nodes a ref into `data` may read. */
+/**
+ * refDeps adds the rule nodes a ref into `data` may read: the tree is followed by the ref's operands, a var
+ * operand standing for any key (`data[x].allow` reaches every `allow` one level down), as OPA's dynamic rule
+ * lookup does. The planner builds documents from the same matches (`matchesKey`).
+ */
 export function refDeps(root: RuleNode, terms: readonly Term[], out: Set<RuleNode>): void {
-  let n = root;
-  for (const t of terms.slice(1)) {
+  const walk = (n: RuleNode, i: number): void => {
     if (n.kind !== undefined) {
       out.add(n);
       return;
     }
-    // Rule paths are strings: a number, boolean or null key reaches base data only.
-    if (t.type === 'number' || t.type === 'boolean' || t.type === 'null') return;
-    if (t.type !== 'string') break;
-    const c = n.children.get(t.value);
-    if (c === undefined) return;
-    n = c;
+    const t = terms[i];
+    if (t === undefined) {
+      addAll(n, out);
+      return;
+    }
+    for (const [k, c] of n.children) if (matchesKey(t, k)) walk(c, i + 1);
+  };
+  walk(root, 1);
+}
+
+/** matchesKey says whether a ref operand may select the child named `key` (vars and non-scalars may). */
+export function matchesKey(t: Term, key: string): boolean {
+  switch (t.type) {
+    case 'string':
+      return t.value === key;
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'array':
+    case 'object':
+    case 'set':
+      return false;
+    default:
+      return true;
   }
-  addAll(n, out);
 }
 
 function addAll(n: RuleNode, out: Set<RuleNode>): void {

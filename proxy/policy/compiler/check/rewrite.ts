@@ -1,7 +1,7 @@
 import type { Diagnostic, Location } from '../diagnostics.js';
 import type { Body, Expr, Rule, Term, VarTerm, With } from '../parse/ast.js';
 import { isAssign } from './resolve.js';
-import { type ClosureLocals, ROOT_DOCUMENTS, builtinNamed, exprTerms, walkTermVars } from './terms.js';
+import { builtinNamed, type ClosureLocals, exprTerms, ROOT_DOCUMENTS, walkTermVars } from './terms.js';
 
 /*
  * rewriteLocals is the check stage that gives every local var a name unique to its scope, as OPA's
@@ -144,10 +144,12 @@ class LocalScope {
   }
 
   #rewriteExpr(e: Expr): Expr[] {
-    const withs = e.with.map((w): With => ({
-      ...w,
-      value: this.#namesBuiltin(w.value) ? w.value : this.renameTerm(w.value),
-    }));
+    const withs = e.with.map(
+      (w): With => ({
+        ...w,
+        value: this.#namesBuiltin(w.value) ? w.value : this.renameTerm(w.value),
+      }),
+    );
     switch (e.kind) {
       case 'some':
         for (const v of e.vars ?? []) this.#declare(v, false);

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Body, Module, Rule, Term } from '../parse/ast.js';
-import { type CheckedRule, type NodeKind, type RuleNode, newRuleNode, pathString } from './program.js';
+import { type CheckedRule, type NodeKind, newRuleNode, pathString, type RuleNode } from './program.js';
 
 /*
  * buildRuleTree is the check stage that groups rules by their full path across modules, as OPA's rule tree:
@@ -183,8 +183,7 @@ function isDynamic(t: Term): boolean {
  * take the rules below as more keys, as in OPA.
  */
 function checkNodes(n: RuleNode, diags: Diagnostic[]): void {
-  const objectLike =
-    n.kind === 'partial-object' || (n.kind === 'partial-set' && (n.rules[0]?.keyPath.length ?? 0) > 0);
+  const objectLike = n.kind === 'partial-object' || (n.kind === 'partial-set' && (n.rules[0]?.keyPath.length ?? 0) > 0);
   if (n.kind !== undefined && !objectLike && hasRuleBelow(n)) {
     const first = n.rules[0] ?? n.default;
     const below = [...n.children.values()].find(hasRuleKind) ?? [...n.children.values()][0];

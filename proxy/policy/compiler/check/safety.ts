@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Body, Expr, Term, VarTerm } from '../parse/ast.js';
 import type { CheckedRule, RuleNode } from './program.js';
-import { type ClosureLocals, ROOT_DOCUMENTS, builtinNamed, displayName, walkExprVars, walkTermVars } from './terms.js';
+import { builtinNamed, type ClosureLocals, displayName, ROOT_DOCUMENTS, walkExprVars, walkTermVars } from './terms.js';
 
 /*
  * checkSafety is the check stage that makes sure every var is bound before it is used, and reorders each body
@@ -333,7 +333,7 @@ function unifyOutputs(a: Term, b: Term, safe: Set<string>, closures: ClosureLoca
     }
     if (x.type === 'array' && y.type === 'array') {
       if (x.items.length !== y.items.length) return;
-      x.items.forEach((xi, i) => unify(xi, y.items[i] as Term));
+      for (let i = 0; i < x.items.length; i++) unify(x.items[i] as Term, y.items[i] as Term);
       return;
     }
     if (x.type === 'object' && y.type === 'object') {

@@ -1,5 +1,5 @@
-import type { Location } from '../diagnostics.js';
 import { BUILTIN_DECLS } from '../builtins/catalogue.js';
+import type { Location } from '../diagnostics.js';
 import type { Body, Expr, RefTerm, Term, VarTerm } from '../parse/ast.js';
 
 /*

@@ -1,8 +1,9 @@
 import { BUILTIN_DECLS } from '../builtins/catalogue.js';
 import { resolveCallee } from '../check/calls.js';
+import { type CheckedRule, hasRules, lookupNode, type Program, pathString, type RuleNode } from '../check/program.js';
+import { matchesKey } from '../check/recursion.js';
 import { rulesBelow } from '../check/ruletree.js';
-import { type CheckedRule, type Program, type RuleNode, hasRules, lookupNode, pathString } from '../check/program.js';
-import { ROOT_DOCUMENTS, builtinNamed, displayName, operatorName, stringOperands } from '../check/terms.js';
+import { builtinNamed, displayName, operatorName, ROOT_DOCUMENTS, stringOperands } from '../check/terms.js';
 import type { Location } from '../diagnostics.js';
 import type { Block, Func, Local, Operand, Plan, Policy, Stmt, StmtLocation } from '../ir/ir.js';
 import type { Body, Expr, Term, With } from '../parse/ast.js';
@@ -302,13 +303,13 @@ export class Planner {
     }
     // Rules below an object built by ref-head rules (`p[k] := v` with `p.a.r := 0`) add their keys to it;
     // the same key with a different value is a conflict, as in OPA.
+    const leafDepth = Math.min(...node.rules.map((r) => r.keyPath.length));
     for (const { node: below, rel } of rulesBelow(node)) {
       this.#loc = below.rules[0]?.loc ?? below.default?.loc;
       blocks.push(
         this.#block(() => {
           const value = this.#planRuleValue(below);
-          const keys: Term[] = rel.map((k) => ({ type: 'string', value: k, loc: noLoc }));
-          this.#planNested(keys, 0, ret, 'object', { type: 'local', value });
+          this.#planInsertBelow(rel, 0, ret, value, leafDepth);
         }),
       );
     }
@@ -444,6 +445,67 @@ export class Planner {
       // Insert (again) so the parent holds the updated child even if the runtime copied it on lookup.
       this.#emit({ type: 'ObjectInsertStmt', key: kop, value: { type: 'local', value: child }, object: obj });
     });
+  }
+
+  /**
+   * #planInsertBelow adds the value of a rule below an object-building node at `keys` in that object. Objects
+   * the node's own rules built on the way are entered; a value of theirs (at or below their key depth) cannot
+   * take more keys: that is a conflict. Two sets at the same place are merged (`p[q].r contains s` with
+   * `p.b.r contains "foo"`); other different values at the same key conflict.
+   */
+  #planInsertBelow(keys: string[], i: number, obj: Local, value: Local, leafDepth: number): void {
+    const key: Operand = { type: 'string_index', value: this.#string(keys[i] as string) };
+    const objOp: Operand = { type: 'local', value: obj };
+    const existing = this.#local();
+    this.#emit({ type: 'ResetLocalStmt', target: existing });
+    const lookup = this.#block(() => {
+      const found = this.#local();
+      this.#emit({ type: 'DotStmt', source: objOp, key, target: found });
+      this.#emit({ type: 'AssignVarStmt', source: { type: 'local', value: found }, target: existing });
+    });
+    this.#emit({ type: 'BlockStmt', blocks: [lookup] });
+    const existingOp: Operand = { type: 'local', value: existing };
+    if (i === keys.length - 1) {
+      const done = this.#local();
+      this.#emit({ type: 'ResetLocalStmt', target: done });
+      const union = this.#block(() => {
+        this.#emit({ type: 'IsSetStmt', source: existingOp });
+        this.#emit({ type: 'IsSetStmt', source: { type: 'local', value } });
+        const k = this.#local();
+        const v = this.#local();
+        const add = this.#block(() =>
+          this.#emit({ type: 'SetAddStmt', value: { type: 'local', value: v }, set: existing }),
+        );
+        this.#emit({ type: 'ScanStmt', source: value, key: k, value: v, block: add });
+        this.#emit({ type: 'ObjectInsertStmt', key, value: existingOp, object: obj });
+        this.#emit({ type: 'AssignVarStmt', source: { type: 'bool', value: true }, target: done });
+      });
+      const insert = this.#block(() => {
+        this.#emit({ type: 'IsUndefinedStmt', source: done });
+        this.#emit({ type: 'ObjectInsertOnceStmt', key, value: { type: 'local', value }, object: obj });
+      });
+      this.#emit({ type: 'BlockStmt', blocks: [union, insert] });
+      return;
+    }
+    if (i + 1 >= leafDepth) {
+      // Inside a value a rule produced: adding keys to it is a conflict. Inserting a value that differs from
+      // whatever is there (an array holding it) raises the runtime's `object insert conflict`.
+      const conflict = this.#block(() => {
+        this.#emit({ type: 'IsDefinedStmt', source: existing });
+        const other = this.#local();
+        this.#emit({ type: 'MakeArrayStmt', capacity: 1, target: other });
+        this.#emit({ type: 'ArrayAppendStmt', value: existingOp, array: other });
+        this.#emit({ type: 'ObjectInsertOnceStmt', key, value: { type: 'local', value: other }, object: obj });
+      });
+      this.#emit({ type: 'BlockStmt', blocks: [conflict] });
+    }
+    const create = this.#block(() => {
+      this.#emit({ type: 'IsUndefinedStmt', source: existing });
+      this.#emit({ type: 'MakeObjectStmt', target: existing });
+    });
+    this.#emit({ type: 'BlockStmt', blocks: [create] });
+    this.#planInsertBelow(keys, i + 1, existing, value, leafDepth);
+    this.#emit({ type: 'ObjectInsertStmt', key, value: existingOp, object: obj });
   }
 
   // ---- queries ------------------------------------------------------------------------------------------------
@@ -656,7 +718,12 @@ export class Planner {
         this.#builtin(callee.name);
         this.#emit({ type: 'CallStmt', func: callee.name, args: [...ops], result });
       } else if (callee.kind === 'function') {
-        this.#emit({ type: 'CallStmt', func: this.#funcName(callee.node), args: [...this.#rootArgs(), ...ops], result });
+        this.#emit({
+          type: 'CallStmt',
+          func: this.#funcName(callee.node),
+          args: [...this.#rootArgs(), ...ops],
+          result,
+        });
       } else this.#fail('unsupported call to a function named by a variable', loc);
       k(result);
     };
@@ -767,7 +834,8 @@ export class Planner {
       if (rest === undefined) this.#fail('with: the target must be a constant path', w.loc);
       let n: RuleNode | undefined = this.#program.root;
       for (const key of rest) {
-        if (n.kind !== undefined) this.#fail(`with on a path inside rule ${pathString(n.path)} is not supported`, w.loc);
+        if (n.kind !== undefined)
+          this.#fail(`with on a path inside rule ${pathString(n.path)} is not supported`, w.loc);
         n = n.children.get(key);
         if (n === undefined) return undefined;
       }
@@ -834,7 +902,10 @@ export class Planner {
     for (const [k, r] of gen.mocks) if (k !== key) add(k, r, r.kind === 'value' ? locals[r.slot] : undefined);
     add(key, rep, local);
     const id = [...mocks]
-      .map(([k, r]) => `${k}=${r.kind === 'value' ? `v${r.slot}` : r.kind === 'builtin' ? `b${r.name}` : `f${r.node.path.join('.')}`}`)
+      .map(
+        ([k, r]) =>
+          `${k}=${r.kind === 'value' ? `v${r.slot}` : r.kind === 'builtin' ? `b${r.name}` : `f${r.node.path.join('.')}`}`,
+      )
       .join(';');
     let g = this.#generations.get(id);
     if (g === undefined) {
@@ -1315,7 +1386,7 @@ export class Planner {
       this.#planOperands({ type: 'local', value: DATA }, [noVar, ...ops], 1, k, true);
       return;
     }
-    const doc = this.#planExtent(node);
+    const doc = this.#planExtent(node, rest.slice(1));
     this.#planOperands({ type: 'local', value: doc }, rest, 1, k, true);
   }
 
@@ -1334,11 +1405,14 @@ export class Planner {
    * under the values of the rules below (OPA's `planRefDataExtent`). Undefined rules are left out; functions
    * are not documents and are left out too.
    */
-  #planExtent(node: RuleNode): Local {
+  #planExtent(node: RuleNode, pattern: Term[]): Local {
     const virtual = this.#local();
     this.#emit({ type: 'MakeObjectStmt', target: virtual });
+    const next = pattern[0];
     for (const [key, child] of node.children) {
       if (!hasRules(child) || child.kind === 'function') continue;
+      // Children the rest of the ref can never select are left out (and not evaluated), as OPA does.
+      if (next !== undefined && !matchesKey(next, key)) continue;
       if (child.kind !== undefined) {
         const block = this.#block(() => {
           const r = this.#planRuleValue(child);
@@ -1351,7 +1425,7 @@ export class Planner {
         });
         this.#emit({ type: 'BlockStmt', blocks: [block] });
       } else {
-        const v = this.#planExtent(child);
+        const v = this.#planExtent(child, pattern.slice(1));
         this.#emit({
           type: 'ObjectInsertStmt',
           key: { type: 'string_index', value: this.#string(key) },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, set, strict, typed, value } from './helpers.js';
+import { call, set, strict, typed, value } from './fixtures/call-host.js';
 
 t.test('hashes and HMACs are hex digests of UTF-8 bytes', async (t) => {
   t.equal(value('crypto.md5', ['abc']), '900150983cd24fb0d6963f7d28e17f72');

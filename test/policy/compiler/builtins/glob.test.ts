@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, value } from './helpers.js';
+import { call, strict, value } from './fixtures/call-host.js';
 
 t.test('glob.match follows gobwas/glob with OPA delimiters', async (t) => {
   const rows: [string, unknown, string, boolean][] = [

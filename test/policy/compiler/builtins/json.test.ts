@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { call, set, typed, value } from './helpers.js';
+import { call, set, typed, value } from './fixtures/call-host.js';
 
 t.test('json.filter keeps the paths named', async (t) => {
   const doc = { a: { b: { c: 7, d: 8 } }, e: 9 };

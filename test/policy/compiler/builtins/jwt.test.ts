@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import t from 'tap';
-import { call, strict, value } from './helpers.js';
+import { call, strict, value } from './fixtures/call-host.js';
 
 const OCT_KEY = {
   kty: 'oct',

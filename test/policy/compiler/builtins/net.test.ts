@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, set, strict, typed, value } from './helpers.js';
+import { call, set, strict, typed, value } from './fixtures/call-host.js';
 
 t.test('net.cidr_contains takes an address or a network', async (t) => {
   const rows: [string, string, boolean][] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, set, strict, typed, value } from './helpers.js';
+import { call, set, strict, typed, value } from './fixtures/call-host.js';
 
 const setValue = (answer: ReturnType<typeof typed>): unknown => (answer.defined ? answer.value : 'undefined');
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, value } from './helpers.js';
+import { call, strict, value } from './fixtures/call-host.js';
 
 t.test('regex.match follows RE2 syntax and unanchored search', async (t) => {
   const rows: [string, string, boolean][] = [

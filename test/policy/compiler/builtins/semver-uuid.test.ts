@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, value } from './helpers.js';
+import { call, strict, value } from './fixtures/call-host.js';
 
 t.test('semver.compare orders by semver precedence', async (t) => {
   const rows: [string, string, number][] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, typed, set, value } from './helpers.js';
+import { call, strict, typed, set, value } from './fixtures/call-host.js';
 
 t.test('sprintf formats like Go fmt over OPA argument conversion', async (t) => {
   const rows: { note: string; format: string; args: unknown[]; want: string }[] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, set, strict, typed, value } from './helpers.js';
+import { call, set, strict, typed, value } from './fixtures/call-host.js';
 
 t.test('strings.any_prefix_match and strings.any_suffix_match', async (t) => {
   const rows: [unknown, unknown, boolean][] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, text, typed, value } from './helpers.js';
+import { call, strict, text, typed, value } from './fixtures/call-host.js';
 
 const exact = (ns: string): unknown => ({ '$airlock.number': ns });
 const decode = (result: unknown): string =>

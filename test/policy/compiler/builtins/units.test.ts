@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, strict, text, value } from './helpers.js';
+import { call, strict, text, value } from './fixtures/call-host.js';
 
 t.test('units.parse multiplies exact decimals by SI and binary units', async (t) => {
   const rows: [string, string][] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { call, set, typed, value } from './helpers.js';
+import { call, set, typed, value } from './fixtures/call-host.js';
 
 t.test('yaml.unmarshal reads YAML 1.1 as go-yaml v2 does', async (t) => {
   t.same(value('yaml.unmarshal', ['foo: bar\nlist: [1, 2.5, "x"]']), { foo: 'bar', list: [1, 2.5, 'x'] });

@@ -138,6 +138,16 @@ t.test('a module holds its package, imports and rules', async (t) => {
   t.equal(module?.file, 'airlock.rego');
 });
 
+t.test('Windows line endings parse like Unix ones', async (t) => {
+  const { module, diagnostics } = parseModule(
+    'package a\r\n\r\np if {\r\n  x := 1\r\n  x > 0\r\n}\r\nq := 2\r\n',
+    'crlf.rego',
+  );
+  t.same(diagnostics, []);
+  t.same(module?.rules.map(printRule), ['complete p if { assign(x, 1); gt(x, 0) }', 'complete q := 2 if { true }']);
+  t.same(module?.rules[1]?.loc, { file: 'crlf.rego', row: 7, col: 1 });
+});
+
 t.test('rules and heads carry their locations', async (t) => {
   const { module } = parseModule('package t\n\ndefault p := 1\n  q(x) := 2 if {\n  x\n} else := 3', 'loc.rego');
   const [p, q] = module?.rules ?? [];

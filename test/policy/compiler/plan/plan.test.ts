@@ -221,6 +221,37 @@ const CASES: PlanCase[] = [
     input: { a: [1, 2] },
     want: [['a', 1]],
   },
+  {
+    note: 'with replaces a rule by a value for the expression, also through other rules',
+    modules: ['package test\nq := 1\nr := q + 1\np := [a, b] if {\na := r with q as 10\nb := r\n}'],
+    want: [11, 2],
+  },
+  {
+    note: 'with replaces a built-in by a function, which itself calls the original',
+    modules: ['package test\nmock(x) := count(x) + 100\np := n if n := count([1, 2]) with count as mock'],
+    want: 102,
+  },
+  {
+    note: 'with replaces a function by a value; its arguments are still evaluated',
+    modules: ['package test\nf(x) := x\np := v if v := f(1) with f as 7\nq if f(input.missing) with f as 7'],
+    want: 7,
+  },
+  {
+    note: 'rules below an object built by ref-head rules add their keys',
+    modules: ['package test\np[q].r := i if q := ["a", "b"][i]\np.c.r := 9'],
+    want: { a: { r: 0 }, b: { r: 1 }, c: { r: 9 } },
+  },
+  {
+    note: 'a rule below a ref-head rule value that already holds the key conflicts',
+    modules: ['package test\np.q.r := 1\np.q[s] := 2 if s := "r"'],
+    entrypoint: 'test/p',
+    wantError: 'object insert conflict',
+  },
+  {
+    note: 'a var key in a data ref only evaluates the rules it can select',
+    modules: ['package test\np := data[first].allow.see if first := "primary"', 'package primary\nallow.see := true'],
+    want: true,
+  },
 ];
 
 t.test('planner lowering, run by the IR interpreter', async (t) => {
@@ -239,10 +270,9 @@ t.test('planner lowering, run by the IR interpreter', async (t) => {
   }
 });
 
-t.test('the planner refuses with targets that are rules', async (t) => {
-  t.throws(() => plan(['package test\nq := 1\np := x if x := q with data.test.q as 2'], 'test/p'), {
-    name: 'CompileError',
-  });
+t.test('the planner refuses with on a document that holds rules', async (t) => {
+  const modules = ['package lib\nq := 1', 'package test\np := x if x := data.lib.q with data.lib as {"q": 2}'];
+  t.throws(() => plan(modules, 'test/p'), { name: 'CompileError' });
 });
 
 t.test('pretty-printed IR names statements and locals', async (t) => {

@@ -193,7 +193,10 @@ t.test('airlock_value_with replaces one path in a copy', async (t) => {
   t.equal(rt.json(input), '{"a":{"b":1,"c":2},"d":3}', 'the original is unchanged');
   t.equal(rt.json(rt.call('airlock_value_with', 0, rt.value('["x"]'), rt.value('1'))), '{"x":1}', 'from undefined');
   t.equal(rt.json(rt.call('airlock_value_with', input, rt.value('[]'), rt.value('1'))), '1', 'the whole document');
-  t.equal(rt.json(rt.call('airlock_value_with', input, rt.value('["d","e"]'), rt.value('1'))), '{"a":{"b":1,"c":2},"d":{"e":1}}');
+  t.equal(
+    rt.json(rt.call('airlock_value_with', input, rt.value('["d","e"]'), rt.value('1'))),
+    '{"a":{"b":1,"c":2},"d":{"e":1}}',
+  );
 });
 
 t.test('airlock_call_host passes arguments to opa_builtin<argc>', async (t) => {

@@ -1,10 +1,8 @@
-import t from 'tap';
-import { instantiate, RuntimeAbort } from './runtime-harness.js';
+import t, { type Test } from 'tap';
+import { type BuiltinRow, checkBuiltins, instantiate, RuntimeAbort } from './runtime-harness.js';
 
 const rt = instantiate();
-const check = (t: { equal: (a: unknown, b: unknown, m?: string) => void }, rows: [string[], string | undefined][]) => {
-  for (const [[name, ...args], want] of rows) t.equal(rt.builtin(name!, ...args), want, `${name}(${args.join(', ')})`);
-};
+const check = (t: Test, rows: BuiltinRow[]) => checkBuiltins(t, rt, rows);
 
 t.test('aggregates: count, sum, product, max, min, sort, all, any', async (t) => {
   check(t, [

@@ -1,10 +1,8 @@
-import t from 'tap';
-import { instantiate, RuntimeAbort } from './runtime-harness.js';
+import t, { type Test } from 'tap';
+import { type BuiltinRow, checkBuiltins, instantiate, RuntimeAbort } from './runtime-harness.js';
 
 const rt = instantiate();
-const check = (t: { equal: (a: unknown, b: unknown, m?: string) => void }, rows: [string[], string | undefined][]) => {
-  for (const [[name, ...args], want] of rows) t.equal(rt.builtin(name!, ...args), want, `${name}(${args.join(', ')})`);
-};
+const check = (t: Test, rows: BuiltinRow[]) => checkBuiltins(t, rt, rows);
 
 t.test('type tests answer true or false for every value', async (t) => {
   const values = ['null', 'true', '1', '"s"', '[]', '{}', 'set()'];

@@ -3,6 +3,7 @@
 // `node scripts/build-runtime.mjs`.
 
 import { readFileSync } from 'node:fs';
+import type { Test } from 'tap';
 import { fileURLToPath } from 'node:url';
 
 export const RUNTIME_PATH = fileURLToPath(
@@ -10,7 +11,7 @@ export const RUNTIME_PATH = fileURLToPath(
 );
 
 /** readRuntime returns the bytes of the built runtime. */
-export function readRuntime(): Uint8Array {
+export function readRuntime(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(RUNTIME_PATH));
 }
 
@@ -55,7 +56,9 @@ export class RuntimeAbort extends Error {
 }
 
 /** instantiate builds a fresh runtime instance (from `bytes`, default the built runtime). */
-export function instantiate(options: { bytes?: Uint8Array; host?: HostBuiltin; pages?: number } = {}): Runtime {
+export function instantiate(
+  options: { bytes?: Uint8Array<ArrayBuffer>; host?: HostBuiltin; pages?: number } = {},
+): Runtime {
   const memory = new WebAssembly.Memory({ initial: options.pages ?? 5 });
   const printed: string[] = [];
   const text = (addr: number): string => {
@@ -131,7 +134,7 @@ export function exportedFunctionIndex(bytes: Uint8Array, name: string): number {
  * replaceFunctionBody returns a copy of `bytes` with the body of exported function `name` replaced by `body`
  * (local declarations and code, without the size prefix): what the compiler's linker does to the stubs.
  */
-export function replaceFunctionBody(bytes: Uint8Array, name: string, body: number[]): Uint8Array {
+export function replaceFunctionBody(bytes: Uint8Array, name: string, body: number[]): Uint8Array<ArrayBuffer> {
   const index = exportedFunctionIndex(bytes, name);
   let imported = 0;
   for (const section of sections(bytes)) {
@@ -215,4 +218,14 @@ export function encodeU32(n: number): number[] {
     out.push(byte);
   } while (n !== 0);
   return out;
+}
+
+/** BuiltinRow is one built-in call on Rego value texts and its expected result in Rego syntax (undefined: none). */
+export type BuiltinRow = [call: [name: string, ...args: string[]], want: string | undefined, note?: string];
+
+/** checkBuiltins runs each row's call on `rt` and compares the result. */
+export function checkBuiltins(t: Test, rt: Runtime, rows: BuiltinRow[]): void {
+  for (const [[name, ...args], want, note] of rows) {
+    t.equal(rt.builtin(name, ...args), want, note ?? `${name}(${args.join(', ')})`);
+  }
 }

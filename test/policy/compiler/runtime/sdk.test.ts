@@ -8,7 +8,7 @@ t.test('the unlinked runtime loads in the OPA SDK and evaluates to an empty resu
   t.same(await policy.evaluate({ user: 'alice' }), []);
   policy.setData({ roles: { alice: ['admin'] } });
   t.same(policy.evaluate({ user: 'alice' }), []);
-  t.same(policy.evaluate(), []);
+  t.same(policy.evaluate(undefined), []);
 });
 
 t.test('a policy linked into the runtime sees input and data through the SDK', async (t) => {
@@ -25,18 +25,38 @@ t.test('a policy linked into the runtime sees input and data through the SDK', a
   // (opa_set_add (local.get 3) (local.get 4))
   const valueOrNull = (local: number) => [0x20, local, 0x10, ...encodeU32(nullValue), 0x20, local, 0x1b];
   const body = [
-    0x01, 0x01, 0x7f,
-    0x41, 0x02, 0x10, ...encodeU32(arrayWithCap), 0x21, 0x04,
-    0x20, 0x04, ...valueOrNull(1), 0x10, ...encodeU32(arrayAppend),
-    0x20, 0x04, ...valueOrNull(2), 0x10, ...encodeU32(arrayAppend),
-    0x20, 0x03, 0x20, 0x04, 0x10, ...encodeU32(setAdd),
+    0x01,
+    0x01,
+    0x7f,
+    0x41,
+    0x02,
+    0x10,
+    ...encodeU32(arrayWithCap),
+    0x21,
+    0x04,
+    0x20,
+    0x04,
+    ...valueOrNull(1),
+    0x10,
+    ...encodeU32(arrayAppend),
+    0x20,
+    0x04,
+    ...valueOrNull(2),
+    0x10,
+    ...encodeU32(arrayAppend),
+    0x20,
+    0x03,
+    0x20,
+    0x04,
+    0x10,
+    ...encodeU32(setAdd),
     0x0b,
   ];
   const policy = await loadPolicy(replaceFunctionBody(bytes, 'airlock_policy_eval', body));
   t.same(policy.evaluate({ user: 'alice', n: 1.5 }), [[{ n: 1.5, user: 'alice' }, {}]]);
   policy.setData({ roles: { alice: ['admin'] } });
   t.same(policy.evaluate({ user: 'bob' }), [[{ user: 'bob' }, { roles: { alice: ['admin'] } }]]);
-  t.same(policy.evaluate(), [[null, { roles: { alice: ['admin'] } }]], 'no input is undefined input');
+  t.same(policy.evaluate(undefined), [[null, { roles: { alice: ['admin'] } }]], 'no input is undefined input');
   // Many evaluations reuse the same heap.
   const heap = policy.dataHeapPtr;
   for (let i = 0; i < 500; i++) policy.evaluate({ i, pad: 'z'.repeat(500) });

@@ -31,7 +31,11 @@ const TAG_PREFIX = '$airlock.';
 /** decodeArgument turns what the SDK parsed into a RegoValue. */
 export function decodeArgument(parsed: unknown, encoding: BridgeEncoding): RegoValue {
   if (parsed === null || typeof parsed === 'string' || typeof parsed === 'boolean') return parsed;
-  if (typeof parsed === 'number') return parsed;
+  if (typeof parsed === 'number') {
+    // JSON.parse gives Infinity for a number past 1.8e308: its digits are lost.
+    if (!Number.isFinite(parsed)) throw new HostLimitError('a number too large for a double reached a host built-in');
+    return parsed;
+  }
   if (Array.isArray(parsed)) return parsed.map((element: unknown) => decodeArgument(element, encoding));
   if (typeof parsed !== 'object') throw new HostLimitError(`host built-in received a ${typeof parsed}`);
   const record = parsed as Record<string, unknown>;
@@ -70,7 +74,9 @@ function decodeNumberText(text: string): number | bigint {
     return Number.isSafeInteger(Number(exact)) ? Number(exact) : exact;
   }
   // A decimal fraction with more digits than a double holds: host built-ins work in doubles.
-  return Number(text);
+  const approximate = Number(text);
+  if (!Number.isFinite(approximate)) throw new HostLimitError(`the number ${text} is too large for a host built-in`);
+  return approximate;
 }
 
 /**

@@ -22,6 +22,14 @@ function slotBytes(v: usize): usize {
   return typeOf(v) == TYPE_OBJECT ? 8 : 4;
 }
 
+/** compareKeys orders two object keys or set members; strings, the common case, skip the type dispatch. */
+// @ts-ignore: decorator
+@inline
+function compareKeys(a: usize, b: usize): i32 {
+  if (typeOf(a) == TYPE_STRING && typeOf(b) == TYPE_STRING) return compareStrings(a, b);
+  return compareValues(a, b);
+}
+
 /** reserve makes room for at least `wanted` entries in collection `v`. */
 export function reserve(v: usize, wanted: usize): void {
   const capacity = capacityOf(v);
@@ -95,7 +103,7 @@ export function objectGet(o: usize, key: usize): usize {
 export function objectInsert(o: usize, key: usize, value: usize): void {
   // Appending in order is the common case (JSON input, compiled object literals): check the last key first.
   const n = lengthOf(o);
-  if (n == 0 || compareValues(keyAt(o, n - 1), key) < 0) {
+  if (n == 0 || compareKeys(keyAt(o, n - 1), key) < 0) {
     const at = openSlot(o, n);
     store<u32>(at, <u32>key);
     store<u32>(at, <u32>value, 4);
@@ -163,7 +171,7 @@ function mergeSort(slots: usize, count: usize, size: usize): void {
       const k = load<u32>(slots + i * size);
       const v = size == 8 ? load<u32>(slots + i * size, 4) : 0;
       let j = i;
-      while (j > start && compareValues(<usize>load<u32>(slots + (j - 1) * size), <usize>k) > 0) {
+      while (j > start && compareKeys(<usize>load<u32>(slots + (j - 1) * size), <usize>k) > 0) {
         store<u32>(slots + j * size, load<u32>(slots + (j - 1) * size));
         if (size == 8) store<u32>(slots + j * size, load<u32>(slots + (j - 1) * size, 4), 4);
         j--;
@@ -184,7 +192,7 @@ function mergeSort(slots: usize, count: usize, size: usize): void {
       let k = left;
       while (i < mid && j < right) {
         // `<=` keeps equal keys in their original order (stability).
-        if (compareValues(<usize>load<u32>(from + i * size), <usize>load<u32>(from + j * size)) <= 0) {
+        if (compareKeys(<usize>load<u32>(from + i * size), <usize>load<u32>(from + j * size)) <= 0) {
           memory.copy(to + k * size, from + i * size, size);
           i++;
         } else {
@@ -215,7 +223,7 @@ export function sortObject(o: usize): void {
   // Already sorted and unique? (Common: generated JSON often has sorted keys.)
   let sorted = true;
   for (let i: usize = 1; i < n; i++) {
-    if (compareValues(keyAt(o, i - 1), keyAt(o, i)) >= 0) {
+    if (compareKeys(keyAt(o, i - 1), keyAt(o, i)) >= 0) {
       sorted = false;
       break;
     }
@@ -224,7 +232,7 @@ export function sortObject(o: usize): void {
   mergeSort(slots, n, 8);
   let out: usize = 0;
   for (let i: usize = 0; i < n; i++) {
-    if (i + 1 < n && compareValues(keyAt(o, i), keyAt(o, i + 1)) == 0) continue;
+    if (i + 1 < n && compareKeys(keyAt(o, i), keyAt(o, i + 1)) == 0) continue;
     store<u64>(slots + (out << 3), load<u64>(slots + (i << 3)));
     out++;
   }

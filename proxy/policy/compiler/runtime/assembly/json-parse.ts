@@ -9,7 +9,7 @@
 import { alloc } from "./alloc";
 import { sortObject, sortUnique } from "./collections";
 import { parseNumber } from "./number-parse";
-import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, makeBoolean, makeCollection, makeString, opa_null, slotsOf } from "./values";
+import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, makeBoolean, makeCollection, makeInt, makeString, opa_null, slotsOf } from "./values";
 
 /** Nesting deeper than this is refused, so that hostile input cannot exhaust the wasm call stack. */
 const MAX_DEPTH: i32 = 1000;
@@ -79,11 +79,14 @@ function fail(): usize {
 // @ts-ignore: decorator
 @inline
 function skipSpace(): void {
-  while (pos < end) {
-    const c = load<u8>(pos);
-    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) return;
-    pos++;
+  let p = pos;
+  const e = end;
+  while (p < e) {
+    const c = load<u8>(p);
+    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    p++;
   }
+  pos = p;
 }
 
 function parseValue(): usize {
@@ -129,13 +132,39 @@ function parseWord(word: u32, v: usize): usize {
 
 function parseNumberToken(): usize {
   const start = pos;
-  while (pos < end) {
-    const c = load<u8>(pos);
-    // Digits, '+', '-', '.', 'e', 'E': parseNumber checks the grammar.
-    if (<u32>c - 48 < 10 || c == 0x2d || c == 0x2b || c == 0x2e || (c | 0x20) == 0x65) pos++;
+  const e = end;
+  let p = start;
+  // Fast path: a short integer is read while it is scanned.
+  const negative = load<u8>(p) == 0x2d;
+  if (negative) p++;
+  const digitsStart = p;
+  let n: i64 = 0;
+  while (p < e) {
+    const d = <u32>load<u8>(p) - 48;
+    if (d >= 10) break;
+    n = n * 10 + <i64>d;
+    p++;
+  }
+  const digits = p - digitsStart;
+  const next = p < e ? load<u8>(p) : 0;
+  if (
+    digits > 0 &&
+    digits <= 18 &&
+    (digits == 1 || load<u8>(digitsStart) != 48) &&
+    next != 0x2e &&
+    (next | 0x20) != 0x65
+  ) {
+    pos = p;
+    return makeInt(negative ? -n : n);
+  }
+  // Everything else: find the token's end; parseNumber checks the grammar.
+  while (p < e) {
+    const c = load<u8>(p);
+    if (<u32>c - 48 < 10 || c == 0x2d || c == 0x2b || c == 0x2e || (c | 0x20) == 0x65) p++;
     else break;
   }
-  const v = parseNumber(start, pos - start);
+  pos = p;
+  const v = parseNumber(start, p - start);
   if (v == 0) return fail();
   return v;
 }
@@ -155,20 +184,23 @@ function hasSpecialByte(w: u64): bool {
 }
 
 function parseString(): usize {
-  pos++; // opening quote
-  const start = pos;
+  const start = pos + 1; // past the opening quote
+  const e = end;
+  let p = start;
   // Find the closing quote; most strings have no escapes.
-  while (pos + 8 <= end && !hasSpecialByte(load<u64>(pos))) pos += 8;
-  while (pos < end) {
-    const c = load<u8>(pos);
+  while (p + 8 <= e && !hasSpecialByte(load<u64>(p))) p += 8;
+  while (p < e) {
+    const c = load<u8>(p);
     if (c == 0x22) {
-      const s = makeString(start, pos - start);
-      pos++;
-      return s;
+      pos = p + 1;
+      return makeString(start, p - start);
     }
-    if (c == 0x5c) return parseEscapedString(start);
+    if (c == 0x5c) {
+      pos = p;
+      return parseEscapedString(start);
+    }
     if (c < 0x20) return fail();
-    pos++;
+    p++;
   }
   return fail();
 }

@@ -15,7 +15,6 @@ import {
   TYPE_BOOLEAN,
   TYPE_NULL,
   TYPE_NUMBER,
-  TYPE_OBJECT,
   TYPE_SET,
   TYPE_STRING,
   booleanOf,
@@ -197,9 +196,12 @@ export function builtin_json_unmarshal(s: usize): usize {
   return v != 0 ? v : builtinError("json.unmarshal: invalid JSON");
 }
 
-/** builtin_json_is_valid is true for a string holding one JSON value; false otherwise (never an error). */
+/**
+ * builtin_json_is_valid is true for a string holding one JSON value, false for another string. For a non-string
+ * OPA's topdown answers false but its Wasm target is undefined (the conformance case is `strict_error`): undefined.
+ */
 export function builtin_json_is_valid(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return makeBoolean(false);
+  if (typeOf(s) != TYPE_STRING) return typeError("json.is_valid: operand 1 must be string but got ", s);
   return makeBoolean(parseText(stringBytes(s), stringLength(s), false) != 0);
 }
 

@@ -541,11 +541,11 @@ function stringsOperand(v: usize, typePrefix: string, elementPrefix: string): bo
   return true;
 }
 
-function anyAffixMatch(strings: usize, affixes: usize, suffix: bool, name: string): usize {
-  if (!stringsOperand(strings, name == "p" ? "strings.any_prefix_match: operand 1 must be one of {string, set, array} but got " : "strings.any_suffix_match: operand 1 must be one of {string, set, array} but got ", name == "p" ? "strings.any_prefix_match: operand 1 must be " : "strings.any_suffix_match: operand 1 must be ")) return 0;
+function anyAffixMatch(strings: usize, affixes: usize, suffix: bool): usize {
+  if (!stringsOperand(strings, suffix ? SUFFIX_TYPE_1 : PREFIX_TYPE_1, suffix ? SUFFIX_ELEMENT_1 : PREFIX_ELEMENT_1)) return 0;
   const s = operandStrings;
   const n = operandCount;
-  if (!stringsOperand(affixes, name == "p" ? "strings.any_prefix_match: operand 2 must be one of {string, set, array} but got " : "strings.any_suffix_match: operand 2 must be one of {string, set, array} but got ", name == "p" ? "strings.any_prefix_match: operand 2 must be " : "strings.any_suffix_match: operand 2 must be ")) return 0;
+  if (!stringsOperand(affixes, suffix ? SUFFIX_TYPE_2 : PREFIX_TYPE_2, suffix ? SUFFIX_ELEMENT_2 : PREFIX_ELEMENT_2)) return 0;
   const a = operandStrings;
   const m = operandCount;
   for (let i: usize = 0; i < n; i++) {
@@ -562,12 +562,21 @@ function anyAffixMatch(strings: usize, affixes: usize, suffix: bool, name: strin
   return makeBoolean(false);
 }
 
+const PREFIX_TYPE_1 = "strings.any_prefix_match: operand 1 must be one of {string, set, array} but got ";
+const PREFIX_TYPE_2 = "strings.any_prefix_match: operand 2 must be one of {string, set, array} but got ";
+const PREFIX_ELEMENT_1 = "strings.any_prefix_match: operand 1 must be ";
+const PREFIX_ELEMENT_2 = "strings.any_prefix_match: operand 2 must be ";
+const SUFFIX_TYPE_1 = "strings.any_suffix_match: operand 1 must be one of {string, set, array} but got ";
+const SUFFIX_TYPE_2 = "strings.any_suffix_match: operand 2 must be one of {string, set, array} but got ";
+const SUFFIX_ELEMENT_1 = "strings.any_suffix_match: operand 1 must be ";
+const SUFFIX_ELEMENT_2 = "strings.any_suffix_match: operand 2 must be ";
+
 /** builtin_strings_any_prefix_match: some string (or one) starts with some prefix (or one). */
 export function builtin_strings_any_prefix_match(strings: usize, prefixes: usize): usize {
-  return anyAffixMatch(strings, prefixes, false, "p");
+  return anyAffixMatch(strings, prefixes, false);
 }
 
 /** builtin_strings_any_suffix_match: some string (or one) ends with some suffix (or one). */
 export function builtin_strings_any_suffix_match(strings: usize, suffixes: usize): usize {
-  return anyAffixMatch(strings, suffixes, true, "s");
+  return anyAffixMatch(strings, suffixes, true);
 }
