@@ -11,7 +11,9 @@ const fresh = () => rt.call('opa_heap_ptr_set', mark);
 const sortKeys = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1));
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      Buffer.from(a) < Buffer.from(b) ? -1 : 1,
+    );
     return Object.fromEntries(entries.map(([k, x]) => [k, sortKeys(x)]));
   }
   return v;
@@ -49,7 +51,11 @@ t.test('every double parses as JavaScript parses it and prints back exactly', as
 
 t.test('decimal literals with many digits round as JavaScript rounds them', async (t) => {
   const literal = fc
-    .tuple(fc.stringMatching(/^[1-9][0-9]{0,24}$/), fc.stringMatching(/^[0-9]{1,24}$/), fc.integer({ min: -330, max: 310 }))
+    .tuple(
+      fc.stringMatching(/^[1-9][0-9]{0,24}$/),
+      fc.stringMatching(/^[0-9]{1,24}$/),
+      fc.integer({ min: -330, max: 310 }),
+    )
     .map(([int, frac, exp]) => `${int}.${frac}e${exp}`);
   fc.assert(
     fc.property(literal, (text) => {

@@ -1,13 +1,13 @@
 // OPA Wasm ABI 1.3: the exports the host calls (see shared/notes/opa-wasm-abi.md). `@open-policy-agent/opa-wasm`
 // uses the one-shot `opa_eval`; the eval-context functions serve other SDKs.
 
-import { abortWith } from "./abort";
-import { alloc, heapReset, heapTop } from "./alloc";
-import { dumpJson, dumpRego } from "./json-dump";
-import { parseText } from "./json-parse";
-import { addPath, removePath } from "./paths";
-import { airlock_policy_eval } from "./stubs";
-import { opa_set } from "./values";
+import { abortWith } from './abort';
+import { alloc, heapReset, heapTop } from './alloc';
+import { dumpJson, dumpRego } from './json-dump';
+import { parseText } from './json-parse';
+import { addPath, removePath } from './paths';
+import { airlock_policy_eval } from './stubs';
+import { opa_set } from './values';
 
 /** opa_wasm_abi_version is the ABI's major version. */
 export const opa_wasm_abi_version: i32 = 1;
@@ -101,12 +101,12 @@ export function opa_eval(
   heapPtr: usize,
   format: i32,
 ): usize {
-  if (reserved != 0) abortWith("invalid reserved argument");
+  if (reserved != 0) abortWith('invalid reserved argument');
   heapReset(heapPtr);
   let inputValue: usize = 0;
   if (inputLength > 0) {
     inputValue = parseText(input, inputLength, false);
-    if (inputValue == 0) abortWith("opa_eval: failed to parse input");
+    if (inputValue == 0) abortWith('opa_eval: failed to parse input');
   }
   const resultSet = opa_set();
   airlock_policy_eval(entrypoint, inputValue, data, resultSet);
@@ -130,6 +130,3 @@ export function opa_heap_blocks_stash(): void {}
 export function opa_heap_blocks_restore(): void {}
 
 export function opa_heap_stash_clear(): void {}
-
-
-

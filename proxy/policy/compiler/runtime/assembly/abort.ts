@@ -1,8 +1,8 @@
 // Fatal errors. OPA's SDK throws the NUL-terminated string passed to `opa_abort`, decoding it one byte per
 // character, so messages are kept ASCII.
 
-import { alloc } from "./alloc";
-import { opa_abort } from "./host";
+import { alloc } from './alloc';
+import { opa_abort } from './env';
 
 /** abortWith ends evaluation with `message` (an AssemblyScript string literal, ASCII). */
 export function abortWith(message: string): void {
@@ -35,5 +35,5 @@ export function abortBytes(bytes: usize, length: usize, suffix: string): void {
  * SDK does not supply.
  */
 export function runtimeAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  abortWith(message !== null ? message : "internal: runtime error");
+  abortWith(message !== null ? message : 'internal: runtime error');
 }

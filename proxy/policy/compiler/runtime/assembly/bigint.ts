@@ -4,7 +4,7 @@
 //
 //   [0..4) number of limbs (no leading zero limbs; 0 means the value 0)   [8..) limbs, u32, least significant first
 
-import { alloc } from "./alloc";
+import { alloc } from './alloc';
 
 // @ts-ignore: decorator
 @inline
@@ -58,7 +58,7 @@ export function bigToU64(a: usize): u64 {
   const n = bigLength(a);
   if (n == 0) return 0;
   if (n == 1) return <u64>limb(a, 0);
-  return (<u64>limb(a, 1) << 32) | <u64>limb(a, 0);
+  return ((<u64>limb(a, 1)) << 32) | (<u64>limb(a, 0));
 }
 
 export function bigBitLength(a: usize): u32 {
@@ -220,7 +220,7 @@ export function bigDivSmall(a: usize, d: u32): usize {
   const q = bigAlloc(n);
   let rest: u64 = 0;
   for (let i = <i32>n - 1; i >= 0; i--) {
-    const t = (rest << 32) | <u64>limb(a, <u32>i);
+    const t = (rest << 32) | (<u64>limb(a, <u32>i));
     setLimb(q, <u32>i, <u32>(t / <u64>d));
     rest = t % <u64>d;
   }
@@ -251,10 +251,10 @@ export function bigDivide(a: usize, b: usize): usize {
   const vTop = <u64>limb(v, m - 1);
   const vNext = <u64>limb(v, m - 2);
   for (let j = <i32>(n - m) - 1; j >= 0; j--) {
-    const top = (<u64>limb(u, <u32>j + m) << 32) | <u64>limb(u, <u32>j + m - 1);
+    const top = ((<u64>limb(u, <u32>j + m)) << 32) | (<u64>limb(u, <u32>j + m - 1));
     let qhat = top / vTop;
     let rhat = top % vTop;
-    while (qhat > 0xffffffff || qhat * vNext > ((rhat << 32) | <u64>limb(u, <u32>j + m - 2))) {
+    while (qhat > 0xffffffff || qhat * vNext > ((rhat << 32) | (<u64>limb(u, <u32>j + m - 2)))) {
       qhat--;
       rhat += vTop;
       if (rhat > 0xffffffff) break;
@@ -329,7 +329,7 @@ export function bigToDigits(a: usize, out: usize): usize {
     return 1;
   }
   // Collect base-10^9 chunks, least significant first, then print them most significant first.
-  const chunks = alloc((<usize>bigLength(a)) * 8 + 8);
+  const chunks = alloc(<usize>bigLength(a) * 8 + 8);
   let count: usize = 0;
   let rest = a;
   while (!bigIsZero(rest)) {
@@ -339,7 +339,7 @@ export function bigToDigits(a: usize, out: usize): usize {
   }
   let length: usize = 0;
   for (let i = <isize>count - 1; i >= 0; i--) {
-    let chunk = load<u32>(chunks + (<usize>i << 2));
+    let chunk = load<u32>(chunks + ((<usize>i) << 2));
     const width: i32 = i == <isize>count - 1 ? decimalWidth(chunk) : 9;
     for (let k = width - 1; k >= 0; k--) {
       store<u8>(out + length + <usize>k, <u8>(48 + (chunk % 10)));

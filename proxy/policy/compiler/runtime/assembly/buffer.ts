@@ -1,7 +1,7 @@
 // A growing byte buffer on the heap, for text the runtime writes (JSON and Rego dumps, built-in results). One
 // buffer is open at a time; it grows in place while nothing else allocates, which is the case while dumping.
 
-import { alloc, allocExtend } from "./alloc";
+import { alloc, allocExtend } from './alloc';
 
 let bufferStart: usize = 0;
 let bufferLength: usize = 0;

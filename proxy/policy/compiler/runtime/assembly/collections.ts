@@ -1,8 +1,8 @@
 // Arrays, objects and sets: growth, sorted insertion, lookup. Object entries and set members stay sorted in
 // OPA's order, so lookup is a binary search and iteration order is OPA's.
 
-import { alloc, allocExtend } from "./alloc";
-import { compareStrings, compareValues } from "./compare";
+import { alloc, allocExtend } from './alloc';
+import { compareStrings, compareValues } from './compare';
 import {
   TYPE_OBJECT,
   TYPE_STRING,
@@ -14,7 +14,7 @@ import {
   typeOf,
   valueAt,
   elementAt,
-} from "./values";
+} from './values';
 
 // @ts-ignore: decorator
 @inline
@@ -64,7 +64,7 @@ export function search(o: usize, key: usize): isize {
     // Object keys are nearly always strings: compare them without the type dispatch.
     while (low <= high) {
       const mid = (low + high) >>> 1;
-      const probe = <usize>load<u32>(slots + (<usize>mid << shift));
+      const probe = <usize>load<u32>(slots + ((<usize>mid) << shift));
       const c = typeOf(probe) == TYPE_STRING ? compareStrings(probe, key) : typeOf(probe) < TYPE_STRING ? -1 : 1;
       if (c == 0) return mid;
       if (c < 0) low = mid + 1;
@@ -74,7 +74,7 @@ export function search(o: usize, key: usize): isize {
   }
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    const c = compareValues(<usize>load<u32>(slots + (<usize>mid << shift)), key);
+    const c = compareValues(<usize>load<u32>(slots + ((<usize>mid) << shift)), key);
     if (c == 0) return mid;
     if (c < 0) low = mid + 1;
     else high = mid - 1;
@@ -111,7 +111,7 @@ export function objectInsert(o: usize, key: usize, value: usize): void {
   }
   const i = search(o, key);
   if (i >= 0) {
-    store<u32>(slotsOf(o) + (<usize>i << 3), <u32>value, 4);
+    store<u32>(slotsOf(o) + ((<usize>i) << 3), <u32>value, 4);
     return;
   }
   const at = openSlot(o, <usize>(-i - 1));

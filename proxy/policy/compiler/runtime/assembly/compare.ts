@@ -2,9 +2,9 @@
 // set; numbers by value (1 == 1.0); strings by their UTF-8 bytes; arrays element-wise, then by length; objects
 // and sets entry by entry in their sorted order (key, then value), then by length.
 
-import { compareDecimals, decimalOf } from "./number-decimal";
-import { digitsToF64 } from "./number-parse";
-import { scanNumber, scannedDigitCount, scannedDigits, scannedNegative, scannedPoint } from "./number-parse";
+import { compareDecimals, decimalOf } from './number-decimal';
+import { digitsToF64 } from './number-parse';
+import { scanNumber, scannedDigitCount, scannedDigits, scannedNegative, scannedPoint } from './number-parse';
 import {
   NUMBER_FLOAT,
   NUMBER_INT,
@@ -27,7 +27,7 @@ import {
   stringLength,
   typeOf,
   valueAt,
-} from "./values";
+} from './values';
 
 /** compareBytes orders two byte strings as Go orders strings: bytewise, a prefix first. */
 export function compareBytes(a: usize, aLength: usize, b: usize, bLength: usize): i32 {

@@ -1,12 +1,12 @@
 // The policy runtime's entry file: its exports are the module's exports, and its top-level code is the start
 // function. See ../README.md for the contract with the linker and the emitted code.
 
-import { heapInit } from "./alloc";
-import { jsonParseInit } from "./json-parse";
-import { airlock_policy_init } from "./stubs";
-import { valuesInit } from "./values";
+import { heapInit } from './alloc';
+import { jsonParseInit } from './json-parse';
+import { airlock_policy_init } from './stubs';
+import { valuesInit } from './values';
 
-export { airlock_heap_base } from "./alloc";
+export { airlock_heap_base } from './alloc';
 export {
   opa_wasm_abi_version,
   opa_wasm_abi_minor_version,
@@ -31,9 +31,9 @@ export {
   opa_heap_blocks_stash,
   opa_heap_blocks_restore,
   opa_heap_stash_clear,
-} from "./abi";
-export { builtins, entrypoints, airlock_set_manifest } from "./manifest";
-export { airlock_policy_init, airlock_policy_eval } from "./stubs";
+} from './abi';
+export { builtins, entrypoints, airlock_set_manifest } from './manifest';
+export { airlock_policy_init, airlock_policy_eval } from './stubs';
 export {
   opa_null,
   opa_boolean,
@@ -43,7 +43,7 @@ export {
   opa_object,
   opa_set,
   opa_value_type,
-} from "./values";
+} from './values';
 export {
   opa_number_ref,
   opa_value_get,
@@ -59,9 +59,10 @@ export {
   airlock_scan_value,
   airlock_value_with,
   airlock_call_host,
+  airlock_host_arg,
   airlock_println,
-} from "./emitter";
-export * from "./builtins/index";
+} from './emitter';
+export * from './builtins/index';
 
 // The start function: the heap first, then the shared constants, then the policy's own constants.
 heapInit();

@@ -2,9 +2,18 @@
 // text, as OPA does) and Rego value syntax (`opa_value_dump`: sets as `{…}`, the empty set as `set()`, object keys
 // as values). Both NUL-terminated UTF-8, written into a buffer on the heap.
 
-import { alloc } from "./alloc";
-import { bufferAscii, bufferByte, bufferBytes, bufferClose, bufferCommit, bufferOpen, bufferReserve, bufferSize } from "./buffer";
-import { formatNumber, numberTextBound } from "./number-format";
+import { alloc } from './alloc';
+import {
+  bufferAscii,
+  bufferByte,
+  bufferBytes,
+  bufferClose,
+  bufferCommit,
+  bufferOpen,
+  bufferReserve,
+  bufferSize,
+} from './buffer';
+import { formatNumber, numberTextBound } from './number-format';
 import {
   TYPE_ARRAY,
   TYPE_BOOLEAN,
@@ -21,9 +30,9 @@ import {
   stringLength,
   typeOf,
   valueAt,
-} from "./values";
+} from './values';
 
-// @lazy: a table of JSON escapes for bytes below 0x20 and for '"' and '\\': 0 = copy, 1 = \u00XX, else the letter.
+// JSON escapes for bytes below 0x20: 1 means \u00XX, anything else is the letter after the backslash.
 // @ts-ignore: decorator
 @lazy
 const ESCAPES = memory.data<u8>([
@@ -57,8 +66,10 @@ function isSpecial(w: u64): bool {
   const ones: u64 = 0x0101010101010101;
   const quote = w ^ 0x2222222222222222;
   const slash = w ^ 0x5c5c5c5c5c5c5c5c;
-  return ((((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - 0x2020202020202020) & ~w)) &
-    0x8080808080808080) != 0;
+  return (
+    ((((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - 0x2020202020202020) & ~w)) & 0x8080808080808080) !=
+    0
+  );
 }
 
 /** writeQuoted appends the `length` UTF-8 bytes at `bytes` as a JSON string literal. */
@@ -111,11 +122,11 @@ function hexDigit(d: u8): u8 {
 function writeValue(v: usize, rego: bool): void {
   switch (typeOf(v)) {
     case TYPE_NULL:
-      bufferAscii("null");
+      bufferAscii('null');
       return;
     case TYPE_BOOLEAN:
-      if (booleanOf(v)) bufferAscii("true");
-      else bufferAscii("false");
+      if (booleanOf(v)) bufferAscii('true');
+      else bufferAscii('false');
       return;
     case TYPE_NUMBER: {
       const out = bufferReserve(numberTextBound(v));
@@ -138,7 +149,7 @@ function writeValue(v: usize, rego: bool): void {
     case TYPE_SET: {
       const n = lengthOf(v);
       if (rego && n == 0) {
-        bufferAscii("set()");
+        bufferAscii('set()');
         return;
       }
       bufferByte(rego ? 0x7b : 0x5b);

@@ -6,10 +6,20 @@
 //   - string bodies are scanned eight bytes at a time.
 // Any syntax error makes the whole parse return 0.
 
-import { alloc } from "./alloc";
-import { sortObject, sortUnique } from "./collections";
-import { parseNumber } from "./number-parse";
-import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, makeBoolean, makeCollection, makeInt, makeString, opa_null, slotsOf } from "./values";
+import { alloc } from './alloc';
+import { sortObject, sortUnique } from './collections';
+import { parseNumber } from './number-parse';
+import {
+  TYPE_ARRAY,
+  TYPE_OBJECT,
+  TYPE_SET,
+  makeBoolean,
+  makeCollection,
+  makeInt,
+  makeString,
+  opa_null,
+  slotsOf,
+} from './values';
 
 /** Nesting deeper than this is refused, so that hostile input cannot exhaust the wasm call stack. */
 const MAX_DEPTH: i32 = 1000;

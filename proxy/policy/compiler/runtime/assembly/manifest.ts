@@ -1,6 +1,6 @@
 // What `builtins()` and `entrypoints()` report: objects the policy's init code hands over.
 
-import { opa_object } from "./values";
+import { opa_object } from './values';
 
 let builtinsObject: usize = 0;
 let entrypointsObject: usize = 0;

@@ -5,8 +5,8 @@
 // rounds to the nearest f64. OPA rounds such results to a 64-bit binary mantissa instead, so they can differ
 // from OPA's in the last digits (1/3 is 0.3333333333333333 here, 0.33333333333333333334 in OPA).
 
-import { abortWith } from "./abort";
-import { alloc } from "./alloc";
+import { abortWith } from './abort';
+import { alloc } from './alloc';
 import {
   bigAdd,
   bigCompare,
@@ -20,11 +20,11 @@ import {
   bigRemainder,
   bigSub,
   bigToDigits,
-} from "./bigint";
-import { Decimal, decimalOf, makeDecimal } from "./number-decimal";
-import { formatDecimal, shortestDecimal, shortestDigitCount, shortestDigits, shortestPoint } from "./number-format";
-import { digitsToF64 } from "./number-parse";
-import { NUMBER_FLOAT, NUMBER_INT, floatOf, intOf, makeFloat, makeInt, makeNumberText, numberKind } from "./values";
+} from './bigint';
+import { Decimal, decimalOf, makeDecimal } from './number-decimal';
+import { formatDecimal, shortestDecimal, shortestDigitCount, shortestDigits, shortestPoint } from './number-format';
+import { digitsToF64 } from './number-parse';
+import { NUMBER_FLOAT, NUMBER_INT, floatOf, intOf, makeFloat, makeInt, makeNumberText, numberKind } from './values';
 
 export const OP_PLUS: i32 = 0;
 export const OP_MINUS: i32 = 1;
@@ -33,7 +33,7 @@ export const OP_DIVIDE: i32 = 3;
 export const OP_REMAINDER: i32 = 4;
 
 /** The error of the last arithmetic that returned 0 (OPA's message). */
-let lastError: string = "";
+let lastError: string = '';
 
 /** arithmeticError is OPA's message for why the last arithmetic returned 0. */
 export function arithmeticError(): string {
@@ -67,7 +67,7 @@ export function arithmetic(op: i32, a: usize, b: usize): usize {
       }
       case OP_DIVIDE: {
         if (y == 0) {
-          lastError = "divide by zero";
+          lastError = 'divide by zero';
           return 0;
         }
         if (x == 0) return makeInt(0);
@@ -79,7 +79,7 @@ export function arithmetic(op: i32, a: usize, b: usize): usize {
       }
       case OP_REMAINDER: {
         if (y == 0) {
-          lastError = "modulo by zero";
+          lastError = 'modulo by zero';
           return 0;
         }
         // wasm's i64.rem_s truncates like Go's %, and i64.MIN % -1 is 0 (it does not trap).
@@ -95,7 +95,7 @@ let resultNegative = false;
 
 function checkSize(d: Decimal): void {
   if (d.count > MAX_DIGITS || d.point > MAX_DIGITS || d.point < -MAX_DIGITS) {
-    abortWith("number too large for exact arithmetic");
+    abortWith('number too large for exact arithmetic');
   }
 }
 
@@ -153,11 +153,11 @@ function decimalArithmetic(op: i32, a: Decimal, b: Decimal): usize {
       return divide(a, b);
     case OP_REMAINDER: {
       if (a.count > a.point || b.count > b.point) {
-        lastError = "modulo on floating-point number";
+        lastError = 'modulo on floating-point number';
         return 0;
       }
       if (b.count == 0) {
-        lastError = "modulo by zero";
+        lastError = 'modulo by zero';
         return 0;
       }
       const x = scaled(magnitudeOf(a), ea);
@@ -175,7 +175,7 @@ const QUOTIENT_DIGITS: i32 = 30;
 
 function divide(a: Decimal, b: Decimal): usize {
   if (b.count == 0) {
-    lastError = "divide by zero";
+    lastError = 'divide by zero';
     return 0;
   }
   if (a.count == 0) return makeInt(0);
@@ -215,7 +215,7 @@ export function numberFromDecimal(negative: bool, digits: usize, count: usize, p
     if (d.point <= 19) {
       let n: u64 = 0;
       for (let i = 0; i < d.point; i++) n = n * 10 + (i < d.count ? <u64>(load<u8>(d.digits + <usize>i) - 48) : 0);
-      if (d.point < 19 || n <= <u64>i64.MAX_VALUE) return makeInt(d.negative ? -<i64>n : <i64>n);
+      if (d.point < 19 || n <= <u64>i64.MAX_VALUE) return makeInt(d.negative ? -(<i64>n) : <i64>n);
       if (d.negative && n == <u64>i64.MAX_VALUE + 1) return makeInt(i64.MIN_VALUE);
     }
     return decimalText(d);

@@ -1,11 +1,17 @@
 // The decimal view of a number, ±0.DIGITS × 10^point, used where numbers must be handled exactly: comparing
 // numbers kept as text, and arithmetic that f64 would round.
 
-import { alloc } from "./alloc";
-import { formatInt } from "./number-format";
-import { shortestDecimal, shortestDigitCount, shortestDigits, shortestIsNegative, shortestPoint } from "./number-format";
-import { scanNumber, scannedDigitCount, scannedDigits, scannedNegative, scannedPoint } from "./number-parse";
-import { NUMBER_FLOAT, NUMBER_INT, floatOf, intOf, numberKind, numberTextLength, numberTextOf } from "./values";
+import { alloc } from './alloc';
+import { formatInt } from './number-format';
+import {
+  shortestDecimal,
+  shortestDigitCount,
+  shortestDigits,
+  shortestIsNegative,
+  shortestPoint,
+} from './number-format';
+import { scanNumber, scannedDigitCount, scannedDigits, scannedNegative, scannedPoint } from './number-parse';
+import { NUMBER_FLOAT, NUMBER_INT, floatOf, intOf, numberKind, numberTextLength, numberTextOf } from './values';
 
 /** Decimal is ±0.DIGITS × 10^point; DIGITS has no leading or trailing zeros; zero has no digits. */
 @unmanaged

@@ -3,7 +3,7 @@
 // like JavaScript's `Number.prototype.toString` (so `JSON.parse` returns the same double); numbers kept as text
 // print as their text.
 
-import { dtoa_buffered } from "util/number";
+import { dtoa_buffered } from 'util/number';
 import {
   NUMBER_FLOAT,
   NUMBER_INT,
@@ -13,7 +13,7 @@ import {
   numberKind,
   numberTextLength,
   numberTextOf,
-} from "./values";
+} from './values';
 
 // @ts-ignore: decorator
 @lazy

@@ -5,7 +5,7 @@
 // Decimal to f64 conversion is correctly rounded (as JavaScript's): short literals take Clinger's fast path (an exact
 // integer times or divided by an exact power of ten), the rest go through big integers.
 
-import { alloc } from "./alloc";
+import { alloc } from './alloc';
 import {
   bigBitLength,
   bigDivide,
@@ -18,15 +18,15 @@ import {
   bigAnyBitsBelow,
   bigBit,
   bigBitsAt,
-} from "./bigint";
-import { shortestDecimal, shortestDigits, shortestDigitCount, shortestPoint } from "./number-format";
-import { makeFloatLiteral, makeInt, makeNumberText } from "./values";
+} from './bigint';
+import { shortestDecimal, shortestDigits, shortestDigitCount, shortestPoint } from './number-format';
+import { makeFloatLiteral, makeInt, makeNumberText } from './values';
 
 // @ts-ignore: decorator
 @lazy
 const EXACT_POWERS_OF_TEN = memory.data<f64>([
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
 ]);
 
 // @ts-ignore: decorator
@@ -114,7 +114,7 @@ export function scanNumber(text: usize, length: usize): bool {
     while (fracFirst < fracEnd && load<u8>(text + fracFirst) == 48) fracFirst++;
     literalDigits = text + fracFirst;
     literalDigitCount = fracEnd - fracFirst;
-    literalPoint = -<i32>(fracFirst - fracStart) + exponent;
+    literalPoint = -(<i32>(fracFirst - fracStart)) + exponent;
   }
   literalIsZero = literalDigitCount == 0;
   return true;
@@ -171,7 +171,7 @@ export function numberFromScanned(text: usize, length: usize): usize {
     let n: u64 = 0;
     for (let i: usize = 0; i < literalDigitCount; i++) n = n * 10 + <u64>(load<u8>(literalDigits + i) - 48);
     // Two's complement: the magnitude of i64.MIN_VALUE is one more than i64.MAX_VALUE.
-    if (literalDigitCount < 19 || n <= <u64>i64.MAX_VALUE) return makeInt(literalNegative ? -<i64>n : <i64>n);
+    if (literalDigitCount < 19 || n <= <u64>i64.MAX_VALUE) return makeInt(literalNegative ? -(<i64>n) : <i64>n);
     if (literalNegative && n == <u64>i64.MAX_VALUE + 1) return makeInt(i64.MIN_VALUE);
   }
   const f = digitsToF64(literalNegative, literalDigits, literalDigitCount, literalPoint);
@@ -243,7 +243,7 @@ export function bigToF64(q: usize, exponent: i32, sticky: bool): f64 {
   const drop = length - precision;
   let mantissa: u64;
   if (drop <= 0) {
-    mantissa = bigBitsAt(q, 0, <u32>length) << <u64>(-drop);
+    mantissa = bigBitsAt(q, 0, <u32>length) << (<u64>-drop);
   } else {
     mantissa = precision > 0 ? bigBitsAt(q, <u32>drop, <u32>precision) : 0;
     const round = bigBit(q, <u32>(drop - 1)) != 0;
@@ -256,13 +256,13 @@ export function bigToF64(q: usize, exponent: i32, sticky: bool): f64 {
 /** scaleByPowerOfTwo returns m × 2^k, exactly when the result is representable. */
 export function scaleByPowerOfTwo(m: f64, k: i32): f64 {
   while (k > 1000) {
-    m *= reinterpret<f64>(<u64>(1023 + 1000) << 52);
+    m *= reinterpret<f64>((<u64>(1023 + 1000)) << 52);
     k -= 1000;
   }
   while (k < -1000) {
     // Two steps so that no intermediate result is rounded: m has at most 53 bits.
-    m *= reinterpret<f64>(<u64>(1023 - 1000) << 52);
+    m *= reinterpret<f64>((<u64>(1023 - 1000)) << 52);
     k += 1000;
   }
-  return m * reinterpret<f64>(<u64>(1023 + k) << 52);
+  return m * reinterpret<f64>((<u64>(1023 + k)) << 52);
 }

@@ -1,8 +1,8 @@
 // Writing into documents by path: `opa_value_add_path` / `opa_value_remove_path` (ABI, for hosts that patch the
 // data document in place) and `airlock_value_with` (the `with` keyword: a copy with one path replaced).
 
-import { copyCollection, objectGet, objectInsert, search } from "./collections";
-import { TYPE_ARRAY, TYPE_OBJECT, elementAt, lengthOf, opa_object, slotsOf, typeOf } from "./values";
+import { copyCollection, objectGet, objectInsert, search } from './collections';
+import { TYPE_ARRAY, TYPE_OBJECT, elementAt, lengthOf, opa_object, slotsOf, typeOf } from './values';
 
 /** OPA's error codes for the path functions. */
 export const ERR_OK: i32 = 0;
@@ -54,7 +54,7 @@ export function objectRemove(o: usize, key: usize): void {
   const i = search(o, key);
   if (i < 0) return;
   const n = lengthOf(o);
-  const at = slotsOf(o) + (<usize>i << 3);
+  const at = slotsOf(o) + ((<usize>i) << 3);
   memory.copy(at, at + 8, (n - <usize>i - 1) << 3);
   store<u32>(o, <u32>(n - 1), 4);
 }

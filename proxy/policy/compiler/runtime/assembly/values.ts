@@ -13,7 +13,7 @@
 //
 // Object keys and set members are kept sorted in OPA's total order (compare.ts). Address 0 means undefined.
 
-import { alloc } from "./alloc";
+import { alloc } from './alloc';
 
 export const TYPE_NULL: u8 = 1;
 export const TYPE_BOOLEAN: u8 = 2;
@@ -50,7 +50,7 @@ export function valuesInit(): void {
   store<u8>(falseValue, 0, 1);
   smallInts = alloc(<usize>SMALL_INT_COUNT * 16);
   for (let i: i64 = 0; i < SMALL_INT_COUNT; i++) {
-    const v = smallInts + (<usize>i << 4);
+    const v = smallInts + ((<usize>i) << 4);
     store<u8>(v, TYPE_NUMBER);
     store<u8>(v, NUMBER_INT, 1);
     store<i64>(v, i, 8);
@@ -87,7 +87,7 @@ export function booleanOf(v: usize): bool {
 
 /** opa_number_int makes an integer number. */
 export function opa_number_int(n: i64): usize {
-  if (<u64>n < <u64>SMALL_INT_COUNT) return smallInts + (<usize>n << 4);
+  if (<u64>n < <u64>SMALL_INT_COUNT) return smallInts + ((<usize>n) << 4);
   const v = alloc(16);
   store<u8>(v, TYPE_NUMBER);
   store<u8>(v, NUMBER_INT, 1);

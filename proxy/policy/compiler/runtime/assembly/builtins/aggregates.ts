@@ -1,9 +1,9 @@
 // Aggregates (OPA's aggregates.go): count, sum, product, max, min, sort, all, any.
 
-import { copyAs, sortArrayInPlace } from "../collections";
-import { compareValues, equalValues } from "../compare";
-import { OP_MULTIPLY, OP_PLUS, arithmetic, arithmeticError } from "../number-arith";
-import { countCodePoints } from "../utf8";
+import { copyAs, sortArrayInPlace } from '../collections';
+import { compareValues, equalValues } from '../compare';
+import { OP_MULTIPLY, OP_PLUS, arithmetic, arithmeticError } from '../number-arith';
+import { countCodePoints } from '../utf8';
 import {
   TYPE_ARRAY,
   TYPE_BOOLEAN,
@@ -19,15 +19,15 @@ import {
   stringBytes,
   stringLength,
   typeOf,
-} from "../values";
-import { builtinError, elementError, typeError } from "./errors";
+} from '../values';
+import { builtinError, elementError, typeError } from './errors';
 
 /** builtin_count counts a string's code points or a collection's entries. */
 export function builtin_count(v: usize): usize {
   const type = typeOf(v);
   if (type == TYPE_STRING) return makeInt(<i64>countCodePoints(stringBytes(v), stringLength(v)));
   if (type == TYPE_ARRAY || type == TYPE_OBJECT || type == TYPE_SET) return makeInt(<i64>lengthOf(v));
-  return typeError("count: operand 1 must be one of {array, object, set, string} but got ", v);
+  return typeError('count: operand 1 must be one of {array, object, set, string} but got ', v);
 }
 
 function fold(v: usize, op: i32, start: i64, name: string, elementPrefix: string): usize {
@@ -36,7 +36,7 @@ function fold(v: usize, op: i32, start: i64, name: string, elementPrefix: string
   const n = lengthOf(v);
   for (let i: usize = 0; i < n; i++) {
     const x = elementAt(v, i);
-    if (typeOf(x) != TYPE_NUMBER) return elementError(elementPrefix, v, x, "number");
+    if (typeOf(x) != TYPE_NUMBER) return elementError(elementPrefix, v, x, 'number');
   }
   let acc = makeInt(start);
   for (let i: usize = 0; i < n; i++) {
@@ -48,13 +48,7 @@ function fold(v: usize, op: i32, start: i64, name: string, elementPrefix: string
 
 /** builtin_sum adds the numbers of an array or set. */
 export function builtin_sum(v: usize): usize {
-  return fold(
-    v,
-    OP_PLUS,
-    0,
-    "sum: operand 1 must be one of {set, array} but got ",
-    "sum: operand 1 must be ",
-  );
+  return fold(v, OP_PLUS, 0, 'sum: operand 1 must be one of {set, array} but got ', 'sum: operand 1 must be ');
 }
 
 /** builtin_product multiplies the numbers of an array or set. */
@@ -63,15 +57,16 @@ export function builtin_product(v: usize): usize {
     v,
     OP_MULTIPLY,
     1,
-    "product: operand 1 must be one of {set, array} but got ",
-    "product: operand 1 must be ",
+    'product: operand 1 must be one of {set, array} but got ',
+    'product: operand 1 must be ',
   );
 }
 
 /** builtin_max is the greatest element of an array or set (undefined when empty). */
 export function builtin_max(v: usize): usize {
   const type = typeOf(v);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("max: operand 1 must be one of {set, array} but got ", v);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('max: operand 1 must be one of {set, array} but got ', v);
   const n = lengthOf(v);
   if (n == 0) return 0;
   if (type == TYPE_SET) return elementAt(v, n - 1);
@@ -87,7 +82,8 @@ export function builtin_max(v: usize): usize {
 /** builtin_min is the least element of an array or set (undefined when empty). */
 export function builtin_min(v: usize): usize {
   const type = typeOf(v);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("min: operand 1 must be one of {set, array} but got ", v);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('min: operand 1 must be one of {set, array} but got ', v);
   const n = lengthOf(v);
   if (n == 0) return 0;
   if (type == TYPE_SET) return elementAt(v, 0);
@@ -103,7 +99,8 @@ export function builtin_min(v: usize): usize {
 /** builtin_sort returns the elements of an array or set as a sorted array. */
 export function builtin_sort(v: usize): usize {
   const type = typeOf(v);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("sort: operand 1 must be one of {set, array} but got ", v);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('sort: operand 1 must be one of {set, array} but got ', v);
   const sorted = copyAs(v, TYPE_ARRAY);
   if (type == TYPE_ARRAY) sortArrayInPlace(sorted);
   return sorted;
@@ -112,7 +109,8 @@ export function builtin_sort(v: usize): usize {
 /** builtin_all is true when every element of an array or set is `true`. */
 export function builtin_all(v: usize): usize {
   const type = typeOf(v);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("all: operand 1 must be one of {array, set} but got ", v);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('all: operand 1 must be one of {array, set} but got ', v);
   const n = lengthOf(v);
   for (let i: usize = 0; i < n; i++) {
     const x = elementAt(v, i);
@@ -124,7 +122,8 @@ export function builtin_all(v: usize): usize {
 /** builtin_any is true when some element of an array or set is `true`. */
 export function builtin_any(v: usize): usize {
   const type = typeOf(v);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("any: operand 1 must be one of {array, set} but got ", v);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('any: operand 1 must be one of {array, set} but got ', v);
   const n = lengthOf(v);
   const yes = makeBoolean(true);
   for (let i: usize = 0; i < n; i++) if (equalValues(elementAt(v, i), yes)) return yes;

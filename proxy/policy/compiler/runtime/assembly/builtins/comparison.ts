@@ -1,7 +1,7 @@
 // Comparison operators: OPA compares any two values in its total order (1 < "a" is true).
 
-import { compareValues, equalValues } from "../compare";
-import { makeBoolean } from "../values";
+import { compareValues, equalValues } from '../compare';
+import { makeBoolean } from '../values';
 
 /** builtin_equal is `==`. */
 export function builtin_equal(a: usize, b: usize): usize {

@@ -2,12 +2,28 @@
 // '\r' and '\n' ignored when decoding), and json.marshal / json.unmarshal / json.is_valid as Go's encoding/json
 // on OPA values (object keys sorted, <, > and & escaped, numbers printed as OPA prints them).
 
-import { abortWith } from "../abort";
-import { alloc } from "../alloc";
-import { bufferAscii, bufferByte, bufferBytes, bufferClose, bufferOpen, bufferReserve, bufferCommit, bufferSize } from "../buffer";
-import { parseText } from "../json-parse";
-import { formatInt, shortestDecimal, shortestDigitCount, shortestDigits, shortestIsNegative, shortestPoint } from "../number-format";
-import { decodeCodePoint, decodedSize } from "../utf8";
+import { abortWith } from '../abort';
+import { alloc } from '../alloc';
+import {
+  bufferAscii,
+  bufferByte,
+  bufferBytes,
+  bufferClose,
+  bufferOpen,
+  bufferReserve,
+  bufferCommit,
+  bufferSize,
+} from '../buffer';
+import { parseText } from '../json-parse';
+import {
+  formatInt,
+  shortestDecimal,
+  shortestDigitCount,
+  shortestDigits,
+  shortestIsNegative,
+  shortestPoint,
+} from '../number-format';
+import { decodeCodePoint, decodedSize } from '../utf8';
 import {
   NUMBER_FLOAT,
   NUMBER_INT,
@@ -33,8 +49,8 @@ import {
   stringLength,
   typeOf,
   valueAt,
-} from "../values";
-import { builtinError, typeError } from "./errors";
+} from '../values';
+import { builtinError, typeError } from './errors';
 
 // @ts-ignore: decorator
 @lazy
@@ -69,7 +85,8 @@ function encode(s: usize, url: bool, pad: bool): usize {
   let at: usize = 0;
   let i: usize = 0;
   for (; i + 3 <= n; i += 3) {
-    const w = (<u32>load<u8>(bytes + i) << 16) | (<u32>load<u8>(bytes + i + 1) << 8) | <u32>load<u8>(bytes + i + 2);
+    const w =
+      ((<u32>load<u8>(bytes + i)) << 16) | ((<u32>load<u8>(bytes + i + 1)) << 8) | (<u32>load<u8>(bytes + i + 2));
     store<u8>(out + at++, alphabet(w >> 18, url));
     store<u8>(out + at++, alphabet((w >> 12) & 63, url));
     store<u8>(out + at++, alphabet((w >> 6) & 63, url));
@@ -77,8 +94,8 @@ function encode(s: usize, url: bool, pad: bool): usize {
   }
   const rest = n - i;
   if (rest > 0) {
-    let w = <u32>load<u8>(bytes + i) << 16;
-    if (rest == 2) w |= <u32>load<u8>(bytes + i + 1) << 8;
+    let w = (<u32>load<u8>(bytes + i)) << 16;
+    if (rest == 2) w |= (<u32>load<u8>(bytes + i + 1)) << 8;
     store<u8>(out + at++, alphabet(w >> 18, url));
     store<u8>(out + at++, alphabet((w >> 12) & 63, url));
     if (rest == 2) store<u8>(out + at++, alphabet((w >> 6) & 63, url));
@@ -115,7 +132,7 @@ function decode(bytes: usize, n: usize, url: bool): usize {
     }
     const v = sextet(c, url);
     if (v < 0) return 0;
-    quantum = (quantum << 6) | <u32>v;
+    quantum = (quantum << 6) | (<u32>v);
     have++;
     if (have == 4) {
       store<u8>(out + at++, <u8>(quantum >> 16));
@@ -141,14 +158,14 @@ function decode(bytes: usize, n: usize, url: bool): usize {
 }
 
 export function builtin_base64_encode(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("base64.encode: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('base64.encode: operand 1 must be string but got ', s);
   return encode(s, false, true);
 }
 
 export function builtin_base64_decode(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("base64.decode: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('base64.decode: operand 1 must be string but got ', s);
   const r = decode(stringBytes(s), stringLength(s), false);
-  return r != 0 ? r : builtinError("base64.decode: illegal base64 data");
+  return r != 0 ? r : builtinError('base64.decode: illegal base64 data');
 }
 
 /** builtin_base64_is_valid is true for decodable base64; false for anything else, including non-strings. */
@@ -158,25 +175,25 @@ export function builtin_base64_is_valid(s: usize): usize {
 }
 
 export function builtin_base64url_encode(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("base64url.encode: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('base64url.encode: operand 1 must be string but got ', s);
   return encode(s, true, true);
 }
 
 export function builtin_base64url_encode_no_pad(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("base64url.encode_no_pad: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('base64url.encode_no_pad: operand 1 must be string but got ', s);
   return encode(s, true, false);
 }
 
 /** builtin_base64url_decode decodes base64url, adding missing padding first (RFC 7515, appendix C). */
 export function builtin_base64url_decode(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("base64url.decode: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('base64url.decode: operand 1 must be string but got ', s);
   const bytes = stringBytes(s);
   const n = stringLength(s);
   let text = bytes;
   let length = n;
   if (n == 0 || load<u8>(bytes + n - 1) != 0x3d) {
     const missing = n % 4;
-    if (missing == 1) return builtinError("illegal base64url string");
+    if (missing == 1) return builtinError('illegal base64url string');
     if (missing != 0) {
       text = alloc(n + 4 - missing);
       memory.copy(text, bytes, n);
@@ -184,24 +201,21 @@ export function builtin_base64url_decode(s: usize): usize {
     }
   }
   const r = decode(text, length, true);
-  return r != 0 ? r : builtinError("base64url.decode: illegal base64 data");
+  return r != 0 ? r : builtinError('base64url.decode: illegal base64 data');
 }
 
 // JSON.
 
 /** builtin_json_unmarshal parses a JSON string (numbers keep their text, as OPA's decoder does). */
 export function builtin_json_unmarshal(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("json.unmarshal: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('json.unmarshal: operand 1 must be string but got ', s);
   const v = parseText(stringBytes(s), stringLength(s), false);
-  return v != 0 ? v : builtinError("json.unmarshal: invalid JSON");
+  return v != 0 ? v : builtinError('json.unmarshal: invalid JSON');
 }
 
-/**
- * builtin_json_is_valid is true for a string holding one JSON value, false for another string. For a non-string
- * OPA's topdown answers false but its Wasm target is undefined (the conformance case is `strict_error`): undefined.
- */
+/** builtin_json_is_valid is true for a string holding one JSON value; false otherwise (never an error). */
 export function builtin_json_is_valid(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("json.is_valid: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return makeBoolean(false);
   return makeBoolean(parseText(stringBytes(s), stringLength(s), false) != 0);
 }
 
@@ -241,11 +255,11 @@ function marshalString(bytes: usize, length: usize): void {
       if (c == 0x22 || c == 0x5c) {
         bufferByte(0x5c);
         bufferByte(<u8>c);
-      } else if (c == 0x0a) bufferAscii("\\n");
-      else if (c == 0x0d) bufferAscii("\\r");
-      else if (c == 0x09) bufferAscii("\\t");
-      else if (c == 0x08) bufferAscii("\\b");
-      else if (c == 0x0c) bufferAscii("\\f");
+      } else if (c == 0x0a) bufferAscii('\\n');
+      else if (c == 0x0d) bufferAscii('\\r');
+      else if (c == 0x09) bufferAscii('\\t');
+      else if (c == 0x08) bufferAscii('\\b');
+      else if (c == 0x0c) bufferAscii('\\f');
       else if (c < 0x20 || c == 0x3c || c == 0x3e || c == 0x26) escapeUnicode(c);
       else bufferByte(<u8>c);
       p++;
@@ -299,7 +313,7 @@ function marshalComputedFloat(f: f64): void {
     if (e < 10) bufferByte(0x30);
     bufferCommit(formatInt(<i64>e, bufferReserve(20)));
   } else if (point <= 0) {
-    bufferAscii("0.");
+    bufferAscii('0.');
     for (let i = point; i < 0; i++) bufferByte(0x30);
     bufferBytes(digits, <usize>count);
   } else if (point >= count) {
@@ -315,10 +329,10 @@ function marshalComputedFloat(f: f64): void {
 function marshal(v: usize): void {
   switch (typeOf(v)) {
     case TYPE_NULL:
-      bufferAscii("null");
+      bufferAscii('null');
       return;
     case TYPE_BOOLEAN:
-      bufferAscii(booleanOf(v) ? "true" : "false");
+      bufferAscii(booleanOf(v) ? 'true' : 'false');
       return;
     case TYPE_NUMBER:
       marshalNumber(v);
@@ -344,7 +358,7 @@ function marshal(v: usize): void {
   const n = lengthOf(v);
   for (let i: usize = 0; i < n; i++) {
     const key = keyAt(v, i);
-    if (typeOf(key) != TYPE_STRING) abortWith("json.marshal: object with non-string keys");
+    if (typeOf(key) != TYPE_STRING) abortWith('json.marshal: object with non-string keys');
     if (i > 0) bufferByte(0x2c);
     marshalString(stringBytes(key), stringLength(key));
     bufferByte(0x3a);

@@ -3,9 +3,9 @@
 // `airlock_strict_builtin_errors` to 1 makes them abort with OPA's message instead (OPA's strict mode), which is
 // what `opa eval --strict-builtin-errors` reports.
 
-import { abortBytes, abortWith } from "../abort";
-import { alloc } from "../alloc";
-import { TYPE_ARRAY, TYPE_BOOLEAN, TYPE_NULL, TYPE_NUMBER, TYPE_OBJECT, TYPE_SET, typeOf } from "../values";
+import { abortBytes, abortWith } from '../abort';
+import { alloc } from '../alloc';
+import { TYPE_ARRAY, TYPE_BOOLEAN, TYPE_NULL, TYPE_NUMBER, TYPE_OBJECT, TYPE_SET, typeOf } from '../values';
 
 /** airlock_strict_builtin_errors: 0 (default) built-in errors are undefined; 1 they abort with OPA's message. */
 export let airlock_strict_builtin_errors: i32 = 0;
@@ -14,19 +14,19 @@ export let airlock_strict_builtin_errors: i32 = 0;
 export function typeName(v: usize): string {
   switch (typeOf(v)) {
     case TYPE_NULL:
-      return "null";
+      return 'null';
     case TYPE_BOOLEAN:
-      return "boolean";
+      return 'boolean';
     case TYPE_NUMBER:
-      return "number";
+      return 'number';
     case TYPE_ARRAY:
-      return "array";
+      return 'array';
     case TYPE_OBJECT:
-      return "object";
+      return 'object';
     case TYPE_SET:
-      return "set";
+      return 'set';
   }
-  return "string";
+  return 'string';
 }
 
 /** builtinError reports a built-in error with OPA's message: undefined (0), or an abort in strict mode. */
@@ -57,7 +57,8 @@ function messageStart(): void {
 }
 
 function messageAppend(part: string): void {
-  for (let i = 0; i < part.length && messageLength < 511; i++) store<u8>(messageText + messageLength++, <u8>part.charCodeAt(i));
+  for (let i = 0; i < part.length && messageLength < 511; i++)
+    store<u8>(messageText + messageLength++, <u8>part.charCodeAt(i));
 }
 
 /**
@@ -69,11 +70,11 @@ export function elementError(prefix: string, composite: usize, element: usize, w
     messageStart();
     messageAppend(prefix);
     messageAppend(typeName(composite));
-    messageAppend(" of ");
+    messageAppend(' of ');
     messageAppend(what);
-    messageAppend("s but got ");
+    messageAppend('s but got ');
     messageAppend(typeName(composite));
-    messageAppend(" containing ");
+    messageAppend(' containing ');
     abortBytes(messageText, messageLength, typeName(element));
   }
   return 0;

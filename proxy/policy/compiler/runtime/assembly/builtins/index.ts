@@ -1,7 +1,7 @@
 // Native built-ins. Each is exported as `builtin_<OPA name with . replaced by _>`, takes and returns value
 // addresses (0: undefined); the linker treats every such export as the native implementation of that built-in.
 
-export { airlock_strict_builtin_errors } from "./errors";
+export { airlock_strict_builtin_errors } from './errors';
 export {
   builtin_plus,
   builtin_minus,
@@ -14,8 +14,8 @@ export {
   builtin_floor,
   builtin_and,
   builtin_or,
-} from "./arithmetic";
-export { builtin_equal, builtin_neq, builtin_lt, builtin_lte, builtin_gt, builtin_gte } from "./comparison";
+} from './arithmetic';
+export { builtin_equal, builtin_neq, builtin_lt, builtin_lte, builtin_gt, builtin_gte } from './comparison';
 export {
   builtin_count,
   builtin_sum,
@@ -25,7 +25,7 @@ export {
   builtin_sort,
   builtin_all,
   builtin_any,
-} from "./aggregates";
+} from './aggregates';
 export {
   builtin_concat,
   builtin_contains,
@@ -49,8 +49,8 @@ export {
   builtin_strings_reverse,
   builtin_strings_any_prefix_match,
   builtin_strings_any_suffix_match,
-} from "./strings";
-export { builtin_format_int, builtin_to_number, builtin_numbers_range, builtin_numbers_range_step } from "./numbers";
+} from './strings';
+export { builtin_format_int, builtin_to_number, builtin_numbers_range, builtin_numbers_range_step } from './numbers';
 export {
   builtin_is_array,
   builtin_is_boolean,
@@ -60,7 +60,7 @@ export {
   builtin_is_set,
   builtin_is_string,
   builtin_type_name,
-} from "./types";
+} from './types';
 export {
   builtin_object_get,
   builtin_object_keys,
@@ -68,9 +68,9 @@ export {
   builtin_object_filter,
   builtin_object_union,
   builtin_object_union_n,
-} from "./objects";
-export { builtin_array_concat, builtin_array_slice, builtin_array_reverse } from "./arrays";
-export { builtin_union, builtin_intersection, builtin_internal_member_2, builtin_internal_member_3 } from "./sets";
+} from './objects';
+export { builtin_array_concat, builtin_array_slice, builtin_array_reverse } from './arrays';
+export { builtin_union, builtin_intersection, builtin_internal_member_2, builtin_internal_member_3 } from './sets';
 export {
   builtin_base64_encode,
   builtin_base64_decode,
@@ -81,7 +81,7 @@ export {
   builtin_json_marshal,
   builtin_json_unmarshal,
   builtin_json_is_valid,
-} from "./encoding";
+} from './encoding';
 export {
   builtin_bits_and,
   builtin_bits_or,
@@ -89,4 +89,4 @@ export {
   builtin_bits_negate,
   builtin_bits_lsh,
   builtin_bits_rsh,
-} from "./bits";
+} from './bits';

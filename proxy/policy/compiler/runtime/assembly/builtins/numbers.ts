@@ -1,9 +1,9 @@
 // Number built-ins (OPA's numbers.go, casts.go, and format_int from strings.go).
 
-import { abortWith } from "../abort";
-import { alloc } from "../alloc";
-import { decimalOf } from "../number-decimal";
-import { parseNumber } from "../number-parse";
+import { abortWith } from '../abort';
+import { alloc } from '../alloc';
+import { decimalOf } from '../number-decimal';
+import { parseNumber } from '../number-parse';
 import {
   NUMBER_FLOAT,
   NUMBER_INT,
@@ -23,8 +23,8 @@ import {
   stringBytes,
   stringLength,
   typeOf,
-} from "../values";
-import { builtinError, typeError } from "./errors";
+} from '../values';
+import { builtinError, typeError } from './errors';
 
 /** Ranges longer than this abort rather than exhaust memory (OPA would run until cancelled). */
 const MAX_RANGE: i64 = 10000000;
@@ -51,7 +51,7 @@ function integerOf(v: usize): i64 {
 
 function range(from: i64, to: i64, step: i64): usize {
   const span = from <= to ? to - from : from - to;
-  if (span / step >= MAX_RANGE) abortWith("numbers.range: range too large");
+  if (span / step >= MAX_RANGE) abortWith('numbers.range: range too large');
   const count = <usize>(span / step + 1);
   const result = makeCollection(TYPE_ARRAY, count);
   const out = slotsOf(result);
@@ -66,27 +66,30 @@ function range(from: i64, to: i64, step: i64): usize {
 
 /** builtin_numbers_range is the integers from `a` to `b` inclusive, counting up or down. */
 export function builtin_numbers_range(a: usize, b: usize): usize {
-  if (typeOf(a) != TYPE_NUMBER) return typeError("numbers.range: operand 1 must be integer but got ", a);
+  if (typeOf(a) != TYPE_NUMBER) return typeError('numbers.range: operand 1 must be integer but got ', a);
   const from = integerOf(a);
-  if (!integerOk) return builtinError("numbers.range: operand 1 must be integer number but got floating-point number");
-  if (typeOf(b) != TYPE_NUMBER) return typeError("numbers.range: operand 2 must be integer but got ", b);
+  if (!integerOk) return builtinError('numbers.range: operand 1 must be integer number but got floating-point number');
+  if (typeOf(b) != TYPE_NUMBER) return typeError('numbers.range: operand 2 must be integer but got ', b);
   const to = integerOf(b);
-  if (!integerOk) return builtinError("numbers.range: operand 2 must be integer number but got floating-point number");
+  if (!integerOk) return builtinError('numbers.range: operand 2 must be integer number but got floating-point number');
   return range(from, to, 1);
 }
 
 /** builtin_numbers_range_step is the integers from `a` to `b` inclusive, `step` apart. */
 export function builtin_numbers_range_step(a: usize, b: usize, step: usize): usize {
-  if (typeOf(a) != TYPE_NUMBER) return typeError("numbers.range_step: operand 1 must be integer but got ", a);
+  if (typeOf(a) != TYPE_NUMBER) return typeError('numbers.range_step: operand 1 must be integer but got ', a);
   const from = integerOf(a);
-  if (!integerOk) return builtinError("numbers.range_step: operand 1 must be integer number but got floating-point number");
-  if (typeOf(b) != TYPE_NUMBER) return typeError("numbers.range_step: operand 2 must be integer but got ", b);
+  if (!integerOk)
+    return builtinError('numbers.range_step: operand 1 must be integer number but got floating-point number');
+  if (typeOf(b) != TYPE_NUMBER) return typeError('numbers.range_step: operand 2 must be integer but got ', b);
   const to = integerOf(b);
-  if (!integerOk) return builtinError("numbers.range_step: operand 2 must be integer number but got floating-point number");
-  if (typeOf(step) != TYPE_NUMBER) return typeError("numbers.range_step: operand 3 must be integer but got ", step);
+  if (!integerOk)
+    return builtinError('numbers.range_step: operand 2 must be integer number but got floating-point number');
+  if (typeOf(step) != TYPE_NUMBER) return typeError('numbers.range_step: operand 3 must be integer but got ', step);
   const by = integerOf(step);
-  if (!integerOk) return builtinError("numbers.range_step: operand 3 must be integer number but got floating-point number");
-  if (by <= 0) return builtinError("numbers.range_step: step must be a positive integer");
+  if (!integerOk)
+    return builtinError('numbers.range_step: operand 3 must be integer number but got floating-point number');
+  if (by <= 0) return builtinError('numbers.range_step: step must be a positive integer');
   return range(from, to, by);
 }
 
@@ -99,7 +102,8 @@ export function builtin_to_number(v: usize): usize {
   if (type == TYPE_NULL) return makeInt(0);
   if (type == TYPE_BOOLEAN) return makeInt(booleanOf(v) ? 1 : 0);
   if (type == TYPE_NUMBER) return v;
-  if (type != TYPE_STRING) return typeError("to_number: operand 1 must be one of {null, boolean, number, string} but got ", v);
+  if (type != TYPE_STRING)
+    return typeError('to_number: operand 1 must be one of {null, boolean, number, string} but got ', v);
   const bytes = stringBytes(v);
   const length = stringLength(v);
   const n = parseNumber(bytes, length);
@@ -111,9 +115,9 @@ export function builtin_to_number(v: usize): usize {
     if ((c | 0x20) == 0x65) break;
     if (<u32>c - 48 < 10) mantissaDigits++;
     // Hexadecimal floats and digit separators: Go reads some of them; refuse rather than guess.
-    if ((c | 0x20) == 0x78 || (c | 0x20) == 0x70 || c == 0x5f) abortWith("to_number: unsupported number syntax");
+    if ((c | 0x20) == 0x78 || (c | 0x20) == 0x70 || c == 0x5f) abortWith('to_number: unsupported number syntax');
   }
-  if (mantissaDigits == 0) return builtinError("to_number: invalid syntax");
+  if (mantissaDigits == 0) return builtinError('to_number: invalid syntax');
   const text = alloc(length + 2);
   let out: usize = 0;
   let i: usize = 0;
@@ -133,7 +137,7 @@ export function builtin_to_number(v: usize): usize {
     }
   }
   const m = parseNumber(text, out);
-  if (m == 0) return builtinError("to_number: invalid syntax");
+  if (m == 0) return builtinError('to_number: invalid syntax');
   return numberInRange(m);
 }
 
@@ -142,17 +146,19 @@ function numberInRange(n: usize): usize {
   if (numberKind(n) == NUMBER_INT || numberKind(n) == NUMBER_FLOAT) return n;
   const d = decimalOf(n);
   // |v| >= 1.8e308 overflows ParseFloat; tiny values underflow to 0 without error.
-  if (d.point > 309 || (d.point == 309 && load<u8>(d.digits) >= 0x32)) return builtinError("to_number: value out of range");
+  if (d.point > 309 || (d.point == 309 && load<u8>(d.digits) >= 0x32))
+    return builtinError('to_number: value out of range');
   return n;
 }
 
 /** builtin_format_int formats the integer part of a number in base 2, 8, 10 or 16. */
 export function builtin_format_int(v: usize, base: usize): usize {
-  if (typeOf(v) != TYPE_NUMBER) return typeError("format_int: operand 1 must be number but got ", v);
-  if (typeOf(base) != TYPE_NUMBER) return typeError("format_int: operand 2 must be number but got ", base);
+  if (typeOf(v) != TYPE_NUMBER) return typeError('format_int: operand 1 must be number but got ', v);
+  if (typeOf(base) != TYPE_NUMBER) return typeError('format_int: operand 2 must be number but got ', base);
   // OPA matches the base's text exactly: 10 is a base, 10.0 is not.
   const b = numberKind(base) == NUMBER_INT ? intOf(base) : 0;
-  if (b != 2 && b != 8 && b != 10 && b != 16) return builtinError("format_int: operand 2 must be one of {2, 8, 10, 16}");
+  if (b != 2 && b != 8 && b != 10 && b != 16)
+    return builtinError('format_int: operand 2 must be one of {2, 8, 10, 16}');
   let n: i64;
   const kind = numberKind(v);
   if (kind == NUMBER_INT) {
@@ -160,7 +166,7 @@ export function builtin_format_int(v: usize, base: usize): usize {
   } else if (kind == NUMBER_FLOAT && abs(floatOf(v)) < 9.2e18) {
     n = <i64>Math.trunc(floatOf(v));
   } else {
-    abortWith("format_int: number too large");
+    abortWith('format_int: number too large');
     return 0;
   }
   const text = alloc(66);

@@ -1,9 +1,9 @@
 // Object built-ins (OPA's object.go): object.get, object.keys, object.remove, object.filter, object.union,
 // object.union_n.
 
-import { copyAs, copyCollection, objectGet, objectInsert, search } from "../collections";
-import { equalValues } from "../compare";
-import { opa_value_get } from "../emitter";
+import { copyAs, copyCollection, objectGet, objectInsert, search } from '../collections';
+import { equalValues } from '../compare';
+import { opa_value_get } from '../emitter';
 import {
   TYPE_ARRAY,
   TYPE_OBJECT,
@@ -15,15 +15,15 @@ import {
   slotsOf,
   typeOf,
   valueAt,
-} from "../values";
-import { elementError, typeError } from "./errors";
+} from '../values';
+import { elementError, typeError } from './errors';
 
 /**
  * builtin_object_get returns obj[key], or `fallback` when absent. An array `key` is a path: each element indexes
  * one level (objects by key, arrays by integer index, sets by member); an empty path returns `obj`.
  */
 export function builtin_object_get(obj: usize, key: usize, fallback: usize): usize {
-  if (typeOf(obj) != TYPE_OBJECT) return typeError("object.get: operand 1 must be object but got ", obj);
+  if (typeOf(obj) != TYPE_OBJECT) return typeError('object.get: operand 1 must be object but got ', obj);
   if (typeOf(key) != TYPE_ARRAY) {
     const found = objectGet(obj, key);
     return found != 0 ? found : fallback;
@@ -41,7 +41,7 @@ export function builtin_object_get(obj: usize, key: usize, fallback: usize): usi
 
 /** builtin_object_keys is the set of an object's keys. */
 export function builtin_object_keys(obj: usize): usize {
-  if (typeOf(obj) != TYPE_OBJECT) return typeError("object.keys: operand 1 must be object but got ", obj);
+  if (typeOf(obj) != TYPE_OBJECT) return typeError('object.keys: operand 1 must be object but got ', obj);
   return copyAs(obj, TYPE_SET);
 }
 
@@ -75,9 +75,9 @@ function setAddInto(set: usize, member: usize): void {
 
 /** builtin_object_remove returns `obj` without the keys named by an array, set or object. */
 export function builtin_object_remove(obj: usize, keys: usize): usize {
-  if (typeOf(obj) != TYPE_OBJECT) return typeError("object.remove: operand 1 must be object but got ", obj);
+  if (typeOf(obj) != TYPE_OBJECT) return typeError('object.remove: operand 1 must be object but got ', obj);
   const remove = keySet(keys);
-  if (remove == 0) return typeError("object.remove: operand 2 must be one of {object, set, array} but got ", keys);
+  if (remove == 0) return typeError('object.remove: operand 2 must be one of {object, set, array} but got ', keys);
   const n = lengthOf(obj);
   const result = makeCollection(TYPE_OBJECT, n);
   const out = slotsOf(result);
@@ -95,9 +95,9 @@ export function builtin_object_remove(obj: usize, keys: usize): usize {
 
 /** builtin_object_filter returns `obj` with only the keys named by an array, set or object. */
 export function builtin_object_filter(obj: usize, keys: usize): usize {
-  if (typeOf(obj) != TYPE_OBJECT) return typeError("object.filter: operand 1 must be object but got ", obj);
+  if (typeOf(obj) != TYPE_OBJECT) return typeError('object.filter: operand 1 must be object but got ', obj);
   const keep = keySet(keys);
-  if (keep == 0) return typeError("object.filter: operand 2 must be one of {object, set, array} but got ", keys);
+  if (keep == 0) return typeError('object.filter: operand 2 must be one of {object, set, array} but got ', keys);
   const n = lengthOf(obj);
   const result = makeCollection(TYPE_OBJECT, n);
   const out = slotsOf(result);
@@ -132,19 +132,19 @@ function mergeOverwrite(a: usize, b: usize): usize {
 
 /** builtin_object_union merges two objects recursively; on conflicts `b` wins. */
 export function builtin_object_union(a: usize, b: usize): usize {
-  if (typeOf(a) != TYPE_OBJECT) return typeError("object.union: operand 1 must be object but got ", a);
-  if (typeOf(b) != TYPE_OBJECT) return typeError("object.union: operand 2 must be object but got ", b);
+  if (typeOf(a) != TYPE_OBJECT) return typeError('object.union: operand 1 must be object but got ', a);
+  if (typeOf(b) != TYPE_OBJECT) return typeError('object.union: operand 2 must be object but got ', b);
   if (equalValues(a, b)) return a;
   return mergeOverwrite(a, b);
 }
 
 /** builtin_object_union_n merges an array of objects left to right, as `object.union` does. */
 export function builtin_object_union_n(objects: usize): usize {
-  if (typeOf(objects) != TYPE_ARRAY) return typeError("object.union_n: operand 1 must be array but got ", objects);
+  if (typeOf(objects) != TYPE_ARRAY) return typeError('object.union_n: operand 1 must be array but got ', objects);
   const n = lengthOf(objects);
   for (let i: usize = 0; i < n; i++) {
     const o = elementAt(objects, i);
-    if (typeOf(o) != TYPE_OBJECT) return elementError("object.union_n: operand 1 must be ", objects, o, "object");
+    if (typeOf(o) != TYPE_OBJECT) return elementError('object.union_n: operand 1 must be ', objects, o, 'object');
   }
   let result = makeCollection(TYPE_OBJECT, 0);
   for (let i: usize = 0; i < n; i++) result = mergeOverwrite(result, elementAt(objects, i));

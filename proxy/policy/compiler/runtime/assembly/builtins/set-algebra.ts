@@ -1,7 +1,7 @@
 // Set algebra on sorted sets: difference, intersection and union by merging the two sorted member lists.
 
-import { compareValues } from "../compare";
-import { elementAt, lengthOf, makeCollection, slotsOf, TYPE_SET } from "../values";
+import { compareValues } from '../compare';
+import { elementAt, lengthOf, makeCollection, slotsOf, TYPE_SET } from '../values';
 
 const DIFFERENCE: i32 = 0;
 const INTERSECTION: i32 = 1;

@@ -1,20 +1,30 @@
 // Set built-ins (OPA's sets.go and aggregates.go): union and intersection of a set of sets, and the membership
 // tests behind `x in xs` (internal.member_2) and `k, v in xs` (internal.member_3).
 
-import { objectGet, search } from "../collections";
-import { equalValues } from "../compare";
-import { opa_value_get } from "../emitter";
-import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, elementAt, lengthOf, makeBoolean, makeCollection, typeOf, valueAt } from "../values";
-import { typeError } from "./errors";
-import { setIntersection, setUnion } from "./set-algebra";
+import { objectGet, search } from '../collections';
+import { equalValues } from '../compare';
+import { opa_value_get } from '../emitter';
+import {
+  TYPE_ARRAY,
+  TYPE_OBJECT,
+  TYPE_SET,
+  elementAt,
+  lengthOf,
+  makeBoolean,
+  makeCollection,
+  typeOf,
+  valueAt,
+} from '../values';
+import { typeError } from './errors';
+import { setIntersection, setUnion } from './set-algebra';
 
 /** builtin_union is the union of a set of sets. */
 export function builtin_union(sets: usize): usize {
-  if (typeOf(sets) != TYPE_SET) return typeError("union: operand 1 must be set but got ", sets);
+  if (typeOf(sets) != TYPE_SET) return typeError('union: operand 1 must be set but got ', sets);
   const n = lengthOf(sets);
   for (let i: usize = 0; i < n; i++) {
     const s = elementAt(sets, i);
-    if (typeOf(s) != TYPE_SET) return typeError("union: operand 1 must be set but got ", s);
+    if (typeOf(s) != TYPE_SET) return typeError('union: operand 1 must be set but got ', s);
   }
   let result = makeCollection(TYPE_SET, 0);
   for (let i: usize = 0; i < n; i++) result = setUnion(result, elementAt(sets, i));
@@ -23,12 +33,12 @@ export function builtin_union(sets: usize): usize {
 
 /** builtin_intersection is the intersection of a set of sets (the empty set for none). */
 export function builtin_intersection(sets: usize): usize {
-  if (typeOf(sets) != TYPE_SET) return typeError("intersection: operand 1 must be set but got ", sets);
+  if (typeOf(sets) != TYPE_SET) return typeError('intersection: operand 1 must be set but got ', sets);
   const n = lengthOf(sets);
   if (n == 0) return makeCollection(TYPE_SET, 0);
   for (let i: usize = 0; i < n; i++) {
     const s = elementAt(sets, i);
-    if (typeOf(s) != TYPE_SET) return typeError("intersection: operand 1 must be set but got ", s);
+    if (typeOf(s) != TYPE_SET) return typeError('intersection: operand 1 must be set but got ', s);
   }
   let result = elementAt(sets, 0);
   for (let i: usize = 1; i < n; i++) result = setIntersection(result, elementAt(sets, i));

@@ -1,10 +1,10 @@
 // String built-ins (OPA's strings.go), with Go's semantics: bytes for matching, code points (runes) for
 // indexes and lengths, Go's Unicode white space and simple case mapping.
 
-import { abortWith } from "../abort";
-import { alloc } from "../alloc";
-import { encodeUtf8 } from "../json-parse";
-import { codePointOffset, countCodePoints, decodeCodePoint, decodedSize, isAscii } from "../utf8";
+import { abortWith } from '../abort';
+import { alloc } from '../alloc';
+import { encodeUtf8 } from '../json-parse';
+import { codePointOffset, countCodePoints, decodeCodePoint, decodedSize, isAscii } from '../utf8';
 import {
   NUMBER_INT,
   TYPE_ARRAY,
@@ -26,10 +26,10 @@ import {
   stringLength,
   typeOf,
   valueAt,
-} from "../values";
-import { arrayAppend } from "../collections";
-import { caseMap } from "./casefold";
-import { builtinError, elementError, typeError } from "./errors";
+} from '../values';
+import { arrayAppend } from '../collections';
+import { caseMap } from './casefold';
+import { builtinError, elementError, typeError } from './errors';
 
 /** findBytes returns the offset of the first `needle` in `hay` at or after `from`, or -1. */
 export function findBytes(hay: usize, hayLength: usize, needle: usize, needleLength: usize, from: usize): isize {
@@ -45,15 +45,16 @@ export function findBytes(hay: usize, hayLength: usize, needle: usize, needleLen
 
 /** builtin_concat joins an array or set of strings with a separator. */
 export function builtin_concat(separator: usize, parts: usize): usize {
-  if (typeOf(separator) != TYPE_STRING) return typeError("concat: operand 1 must be string but got ", separator);
+  if (typeOf(separator) != TYPE_STRING) return typeError('concat: operand 1 must be string but got ', separator);
   const type = typeOf(parts);
-  if (type != TYPE_ARRAY && type != TYPE_SET) return typeError("concat: operand 2 must be one of {set, array} but got ", parts);
+  if (type != TYPE_ARRAY && type != TYPE_SET)
+    return typeError('concat: operand 2 must be one of {set, array} but got ', parts);
   const n = lengthOf(parts);
   if (n == 0) return makeString(0, 0);
   let total: usize = stringLength(separator) * (n - 1);
   for (let i: usize = 0; i < n; i++) {
     const part = elementAt(parts, i);
-    if (typeOf(part) != TYPE_STRING) return elementError("concat: operand 2 must be ", parts, part, "string");
+    if (typeOf(part) != TYPE_STRING) return elementError('concat: operand 2 must be ', parts, part, 'string');
     total += stringLength(part);
   }
   if (n == 1) return elementAt(parts, 0);
@@ -73,23 +74,23 @@ export function builtin_concat(separator: usize, parts: usize): usize {
 
 /** builtin_contains reports whether `s` contains `sub`. */
 export function builtin_contains(s: usize, sub: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("contains: operand 1 must be string but got ", s);
-  if (typeOf(sub) != TYPE_STRING) return typeError("contains: operand 2 must be string but got ", sub);
+  if (typeOf(s) != TYPE_STRING) return typeError('contains: operand 1 must be string but got ', s);
+  if (typeOf(sub) != TYPE_STRING) return typeError('contains: operand 2 must be string but got ', sub);
   return makeBoolean(findBytes(stringBytes(s), stringLength(s), stringBytes(sub), stringLength(sub), 0) >= 0);
 }
 
 /** builtin_startswith reports whether `s` starts with `prefix`. */
 export function builtin_startswith(s: usize, prefix: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("startswith: operand 1 must be string but got ", s);
-  if (typeOf(prefix) != TYPE_STRING) return typeError("startswith: operand 2 must be string but got ", prefix);
+  if (typeOf(s) != TYPE_STRING) return typeError('startswith: operand 1 must be string but got ', s);
+  if (typeOf(prefix) != TYPE_STRING) return typeError('startswith: operand 2 must be string but got ', prefix);
   const n = stringLength(prefix);
   return makeBoolean(n <= stringLength(s) && memory.compare(stringBytes(s), stringBytes(prefix), n) == 0);
 }
 
 /** builtin_endswith reports whether `s` ends with `suffix`. */
 export function builtin_endswith(s: usize, suffix: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("endswith: operand 1 must be string but got ", s);
-  if (typeOf(suffix) != TYPE_STRING) return typeError("endswith: operand 2 must be string but got ", suffix);
+  if (typeOf(s) != TYPE_STRING) return typeError('endswith: operand 1 must be string but got ', s);
+  if (typeOf(suffix) != TYPE_STRING) return typeError('endswith: operand 2 must be string but got ', suffix);
   const n = stringLength(suffix);
   const m = stringLength(s);
   return makeBoolean(n <= m && memory.compare(stringBytes(s) + m - n, stringBytes(suffix), n) == 0);
@@ -97,9 +98,9 @@ export function builtin_endswith(s: usize, suffix: usize): usize {
 
 /** builtin_indexof is the code point index of the first `search` in `s`, or -1. */
 export function builtin_indexof(s: usize, search: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("indexof: operand 1 must be string but got ", s);
-  if (typeOf(search) != TYPE_STRING) return typeError("indexof: operand 2 must be string but got ", search);
-  if (stringLength(search) == 0) return builtinError("empty search character");
+  if (typeOf(s) != TYPE_STRING) return typeError('indexof: operand 1 must be string but got ', s);
+  if (typeOf(search) != TYPE_STRING) return typeError('indexof: operand 2 must be string but got ', search);
+  if (stringLength(search) == 0) return builtinError('empty search character');
   const at = findBytes(stringBytes(s), stringLength(s), stringBytes(search), stringLength(search), 0);
   if (at < 0) return makeInt(-1);
   return makeInt(<i64>countCodePoints(stringBytes(s), <usize>at));
@@ -107,9 +108,9 @@ export function builtin_indexof(s: usize, search: usize): usize {
 
 /** builtin_indexof_n is the code point indexes of every (possibly overlapping) `search` in `s`. */
 export function builtin_indexof_n(s: usize, search: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("indexof_n: operand 1 must be string but got ", s);
-  if (typeOf(search) != TYPE_STRING) return typeError("indexof_n: operand 2 must be string but got ", search);
-  if (stringLength(search) == 0) return builtinError("empty search character");
+  if (typeOf(s) != TYPE_STRING) return typeError('indexof_n: operand 1 must be string but got ', s);
+  if (typeOf(search) != TYPE_STRING) return typeError('indexof_n: operand 2 must be string but got ', search);
+  if (stringLength(search) == 0) return builtinError('empty search character');
   const result = makeCollection(TYPE_ARRAY, 0);
   const bytes = stringBytes(s);
   let from: usize = 0;
@@ -130,8 +131,8 @@ export function builtin_indexof_n(s: usize, search: usize): usize {
 
 /** builtin_strings_count counts the non-overlapping occurrences of `sub` in `s`. */
 export function builtin_strings_count(s: usize, sub: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("strings.count: operand 1 must be string but got ", s);
-  if (typeOf(sub) != TYPE_STRING) return typeError("strings.count: operand 2 must be string but got ", sub);
+  if (typeOf(s) != TYPE_STRING) return typeError('strings.count: operand 1 must be string but got ', s);
+  if (typeOf(sub) != TYPE_STRING) return typeError('strings.count: operand 2 must be string but got ', sub);
   const n = stringLength(sub);
   if (n == 0) return makeInt(<i64>countCodePoints(stringBytes(s), stringLength(s)) + 1);
   let count: i64 = 0;
@@ -174,7 +175,7 @@ function mapCase(s: usize, upper: bool): usize {
     const cp = decodeCodePoint(p, end);
     p += decodedSize();
     const mapped = caseMap(cp, upper);
-    if (mapped < 0) abortWith(upper ? "upper: unsupported character" : "lower: unsupported character");
+    if (mapped < 0) abortWith(upper ? 'upper: unsupported character' : 'lower: unsupported character');
     at += encodeUtf8(out + at, mapped);
   }
   return makeString(out, at);
@@ -182,20 +183,20 @@ function mapCase(s: usize, upper: bool): usize {
 
 /** builtin_lower maps a string to lower case (Go's simple case mapping). */
 export function builtin_lower(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("lower: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('lower: operand 1 must be string but got ', s);
   return mapCase(s, false);
 }
 
 /** builtin_upper maps a string to upper case (Go's simple case mapping). */
 export function builtin_upper(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("upper: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('upper: operand 1 must be string but got ', s);
   return mapCase(s, true);
 }
 
 /** builtin_split splits `s` at every `delimiter` (an empty delimiter splits into code points). */
 export function builtin_split(s: usize, delimiter: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("split: operand 1 must be string but got ", s);
-  if (typeOf(delimiter) != TYPE_STRING) return typeError("split: operand 2 must be string but got ", delimiter);
+  if (typeOf(s) != TYPE_STRING) return typeError('split: operand 1 must be string but got ', s);
+  if (typeOf(delimiter) != TYPE_STRING) return typeError('split: operand 2 must be string but got ', delimiter);
   const bytes = stringBytes(s);
   const length = stringLength(s);
   const d = stringBytes(delimiter);
@@ -229,9 +230,9 @@ export function builtin_split(s: usize, delimiter: usize): usize {
 
 /** builtin_replace replaces every non-overlapping `old` in `s` with `new`, left to right. */
 export function builtin_replace(s: usize, old: usize, replacement: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("replace: operand 1 must be string but got ", s);
-  if (typeOf(old) != TYPE_STRING) return typeError("replace: operand 2 must be string but got ", old);
-  if (typeOf(replacement) != TYPE_STRING) return typeError("replace: operand 3 must be string but got ", replacement);
+  if (typeOf(s) != TYPE_STRING) return typeError('replace: operand 1 must be string but got ', s);
+  if (typeOf(old) != TYPE_STRING) return typeError('replace: operand 2 must be string but got ', old);
+  if (typeOf(replacement) != TYPE_STRING) return typeError('replace: operand 3 must be string but got ', replacement);
   const bytes = stringBytes(s);
   const length = stringLength(s);
   const n = stringLength(old);
@@ -239,7 +240,7 @@ export function builtin_replace(s: usize, old: usize, replacement: usize): usize
   const m = stringLength(replacement);
   if (n == 0) {
     // Go's replacer inserts at every byte offset, splitting multi-byte characters: refuse those.
-    if (!isAscii(bytes, length)) abortWith("replace: empty pattern in a non-ASCII string");
+    if (!isAscii(bytes, length)) abortWith('replace: empty pattern in a non-ASCII string');
     const out = alloc(length + (length + 1) * m);
     let at: usize = 0;
     for (let i: usize = 0; i <= length; i++) {
@@ -280,17 +281,18 @@ export function builtin_replace(s: usize, old: usize, replacement: usize): usize
  * at each position the first matching key in key order wins (Go's strings.NewReplacer, as OPA calls it).
  */
 export function builtin_strings_replace_n(patterns: usize, s: usize): usize {
-  if (typeOf(patterns) != TYPE_OBJECT) return typeError("strings.replace_n: operand 1 must be object but got ", patterns);
-  if (typeOf(s) != TYPE_STRING) return typeError("strings.replace_n: operand 2 must be string but got ", s);
+  if (typeOf(patterns) != TYPE_OBJECT)
+    return typeError('strings.replace_n: operand 1 must be object but got ', patterns);
+  if (typeOf(s) != TYPE_STRING) return typeError('strings.replace_n: operand 2 must be string but got ', s);
   const count = lengthOf(patterns);
   for (let i: usize = 0; i < count; i++) {
     if (typeOf(keyAt(patterns, i)) != TYPE_STRING) {
-      return builtinError("strings.replace_n: operand 1 non-string key found in pattern object");
+      return builtinError('strings.replace_n: operand 1 non-string key found in pattern object');
     }
     if (typeOf(valueAt(patterns, i)) != TYPE_STRING) {
-      return builtinError("strings.replace_n: operand 1 non-string value found in pattern object");
+      return builtinError('strings.replace_n: operand 1 non-string value found in pattern object');
     }
-    if (stringLength(keyAt(patterns, i)) == 0) abortWith("strings.replace_n: empty pattern");
+    if (stringLength(keyAt(patterns, i)) == 0) abortWith('strings.replace_n: empty pattern');
   }
   const bytes = stringBytes(s);
   const length = stringLength(s);
@@ -385,29 +387,29 @@ function trimWith(s: usize, cutset: usize, left: bool, right: bool): usize {
 
 /** builtin_trim removes leading and trailing code points found in `cutset`. */
 export function builtin_trim(s: usize, cutset: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim: operand 1 must be string but got ", s);
-  if (typeOf(cutset) != TYPE_STRING) return typeError("trim: operand 2 must be string but got ", cutset);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim: operand 1 must be string but got ', s);
+  if (typeOf(cutset) != TYPE_STRING) return typeError('trim: operand 2 must be string but got ', cutset);
   return trimWith(s, cutset, true, true);
 }
 
 /** builtin_trim_left removes leading code points found in `cutset`. */
 export function builtin_trim_left(s: usize, cutset: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim_left: operand 1 must be string but got ", s);
-  if (typeOf(cutset) != TYPE_STRING) return typeError("trim_left: operand 2 must be string but got ", cutset);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim_left: operand 1 must be string but got ', s);
+  if (typeOf(cutset) != TYPE_STRING) return typeError('trim_left: operand 2 must be string but got ', cutset);
   return trimWith(s, cutset, true, false);
 }
 
 /** builtin_trim_right removes trailing code points found in `cutset`. */
 export function builtin_trim_right(s: usize, cutset: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim_right: operand 1 must be string but got ", s);
-  if (typeOf(cutset) != TYPE_STRING) return typeError("trim_right: operand 2 must be string but got ", cutset);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim_right: operand 1 must be string but got ', s);
+  if (typeOf(cutset) != TYPE_STRING) return typeError('trim_right: operand 2 must be string but got ', cutset);
   return trimWith(s, cutset, false, true);
 }
 
 /** builtin_trim_prefix removes `prefix` once from the start of `s`. */
 export function builtin_trim_prefix(s: usize, prefix: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim_prefix: operand 1 must be string but got ", s);
-  if (typeOf(prefix) != TYPE_STRING) return typeError("trim_prefix: operand 2 must be string but got ", prefix);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim_prefix: operand 1 must be string but got ', s);
+  if (typeOf(prefix) != TYPE_STRING) return typeError('trim_prefix: operand 2 must be string but got ', prefix);
   const n = stringLength(prefix);
   if (n == 0 || n > stringLength(s) || memory.compare(stringBytes(s), stringBytes(prefix), n) != 0) return s;
   return makeString(stringBytes(s) + n, stringLength(s) - n);
@@ -415,8 +417,8 @@ export function builtin_trim_prefix(s: usize, prefix: usize): usize {
 
 /** builtin_trim_suffix removes `suffix` once from the end of `s`. */
 export function builtin_trim_suffix(s: usize, suffix: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim_suffix: operand 1 must be string but got ", s);
-  if (typeOf(suffix) != TYPE_STRING) return typeError("trim_suffix: operand 2 must be string but got ", suffix);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim_suffix: operand 1 must be string but got ', s);
+  if (typeOf(suffix) != TYPE_STRING) return typeError('trim_suffix: operand 2 must be string but got ', suffix);
   const n = stringLength(suffix);
   const m = stringLength(s);
   if (n == 0 || n > m || memory.compare(stringBytes(s) + m - n, stringBytes(suffix), n) != 0) return s;
@@ -439,7 +441,7 @@ function isSpace(cp: i32): bool {
 
 /** builtin_trim_space removes leading and trailing white space (Go's unicode.IsSpace). */
 export function builtin_trim_space(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("trim_space: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('trim_space: operand 1 must be string but got ', s);
   const bytes = stringBytes(s);
   const length = stringLength(s);
   const end = bytes + length;
@@ -467,14 +469,16 @@ export function builtin_trim_space(s: usize): usize {
  * A negative start is an error.
  */
 export function builtin_substring(s: usize, start: usize, length: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("substring: operand 1 must be string but got ", s);
-  if (typeOf(start) != TYPE_NUMBER) return typeError("substring: operand 2 must be number but got ", start);
-  if (numberKind(start) != NUMBER_INT) return builtinError("substring: operand 2 must be integer number but got floating-point number");
-  if (typeOf(length) != TYPE_NUMBER) return typeError("substring: operand 3 must be number but got ", length);
-  if (numberKind(length) != NUMBER_INT) return builtinError("substring: operand 3 must be integer number but got floating-point number");
+  if (typeOf(s) != TYPE_STRING) return typeError('substring: operand 1 must be string but got ', s);
+  if (typeOf(start) != TYPE_NUMBER) return typeError('substring: operand 2 must be number but got ', start);
+  if (numberKind(start) != NUMBER_INT)
+    return builtinError('substring: operand 2 must be integer number but got floating-point number');
+  if (typeOf(length) != TYPE_NUMBER) return typeError('substring: operand 3 must be number but got ', length);
+  if (numberKind(length) != NUMBER_INT)
+    return builtinError('substring: operand 3 must be integer number but got floating-point number');
   const from = intOf(start);
   const count = intOf(length);
-  if (from < 0) return builtinError("negative offset");
+  if (from < 0) return builtinError('negative offset');
   const bytes = stringBytes(s);
   const size = stringLength(s);
   if (size == 0) return s;
@@ -495,7 +499,7 @@ export function builtin_substring(s: usize, start: usize, length: usize): usize 
 
 /** builtin_strings_reverse reverses a string by code points. */
 export function builtin_strings_reverse(s: usize): usize {
-  if (typeOf(s) != TYPE_STRING) return typeError("strings.reverse: operand 1 must be string but got ", s);
+  if (typeOf(s) != TYPE_STRING) return typeError('strings.reverse: operand 1 must be string but got ', s);
   const bytes = stringBytes(s);
   const length = stringLength(s);
   const out = alloc(length);
@@ -505,7 +509,7 @@ export function builtin_strings_reverse(s: usize): usize {
   while (p < end) {
     decodeCodePoint(p, end);
     const size = decodedSize();
-    if (size == 1 && load<u8>(p) >= 0x80) abortWith("strings.reverse: invalid UTF-8");
+    if (size == 1 && load<u8>(p) >= 0x80) abortWith('strings.reverse: invalid UTF-8');
     at -= size;
     memory.copy(out + at, p, size);
     p += size;
@@ -532,7 +536,7 @@ function stringsOperand(v: usize, typePrefix: string, elementPrefix: string): bo
   for (let i: usize = 0; i < n; i++) {
     const s = elementAt(v, i);
     if (typeOf(s) != TYPE_STRING) {
-      elementError(elementPrefix, v, s, "string");
+      elementError(elementPrefix, v, s, 'string');
       return false;
     }
   }
@@ -542,10 +546,12 @@ function stringsOperand(v: usize, typePrefix: string, elementPrefix: string): bo
 }
 
 function anyAffixMatch(strings: usize, affixes: usize, suffix: bool): usize {
-  if (!stringsOperand(strings, suffix ? SUFFIX_TYPE_1 : PREFIX_TYPE_1, suffix ? SUFFIX_ELEMENT_1 : PREFIX_ELEMENT_1)) return 0;
+  if (!stringsOperand(strings, suffix ? SUFFIX_TYPE_1 : PREFIX_TYPE_1, suffix ? SUFFIX_ELEMENT_1 : PREFIX_ELEMENT_1))
+    return 0;
   const s = operandStrings;
   const n = operandCount;
-  if (!stringsOperand(affixes, suffix ? SUFFIX_TYPE_2 : PREFIX_TYPE_2, suffix ? SUFFIX_ELEMENT_2 : PREFIX_ELEMENT_2)) return 0;
+  if (!stringsOperand(affixes, suffix ? SUFFIX_TYPE_2 : PREFIX_TYPE_2, suffix ? SUFFIX_ELEMENT_2 : PREFIX_ELEMENT_2))
+    return 0;
   const a = operandStrings;
   const m = operandCount;
   for (let i: usize = 0; i < n; i++) {
@@ -562,14 +568,14 @@ function anyAffixMatch(strings: usize, affixes: usize, suffix: bool): usize {
   return makeBoolean(false);
 }
 
-const PREFIX_TYPE_1 = "strings.any_prefix_match: operand 1 must be one of {string, set, array} but got ";
-const PREFIX_TYPE_2 = "strings.any_prefix_match: operand 2 must be one of {string, set, array} but got ";
-const PREFIX_ELEMENT_1 = "strings.any_prefix_match: operand 1 must be ";
-const PREFIX_ELEMENT_2 = "strings.any_prefix_match: operand 2 must be ";
-const SUFFIX_TYPE_1 = "strings.any_suffix_match: operand 1 must be one of {string, set, array} but got ";
-const SUFFIX_TYPE_2 = "strings.any_suffix_match: operand 2 must be one of {string, set, array} but got ";
-const SUFFIX_ELEMENT_1 = "strings.any_suffix_match: operand 1 must be ";
-const SUFFIX_ELEMENT_2 = "strings.any_suffix_match: operand 2 must be ";
+const PREFIX_TYPE_1 = 'strings.any_prefix_match: operand 1 must be one of {string, set, array} but got ';
+const PREFIX_TYPE_2 = 'strings.any_prefix_match: operand 2 must be one of {string, set, array} but got ';
+const PREFIX_ELEMENT_1 = 'strings.any_prefix_match: operand 1 must be ';
+const PREFIX_ELEMENT_2 = 'strings.any_prefix_match: operand 2 must be ';
+const SUFFIX_TYPE_1 = 'strings.any_suffix_match: operand 1 must be one of {string, set, array} but got ';
+const SUFFIX_TYPE_2 = 'strings.any_suffix_match: operand 2 must be one of {string, set, array} but got ';
+const SUFFIX_ELEMENT_1 = 'strings.any_suffix_match: operand 1 must be ';
+const SUFFIX_ELEMENT_2 = 'strings.any_suffix_match: operand 2 must be ';
 
 /** builtin_strings_any_prefix_match: some string (or one) starts with some prefix (or one). */
 export function builtin_strings_any_prefix_match(strings: usize, prefixes: usize): usize {
