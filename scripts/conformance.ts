@@ -88,7 +88,8 @@ function report(): void {
   const line = (name: string, counts: Record<Outcome, number>) =>
     `${name.padEnd(44)} ${outcomes.map((o) => String(counts[o]).padStart(7)).join(' ')}`;
   console.log(`${'folder'.padEnd(44)} ${outcomes.map((o) => o.padStart(7)).join(' ')}`);
-  for (const [folder, counts] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) console.log(line(folder, counts));
+  for (const [folder, counts] of [...byFolder].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(line(folder, counts));
   console.log(line(`total (${selected.length} cases)`, total));
 
   if (flag('--verbose')) {
@@ -124,4 +125,3 @@ function readBaseline(): number {
   const parsed = JSON.parse(readFileSync(baselineFile, 'utf8')) as { passed: number };
   return parsed.passed;
 }
-

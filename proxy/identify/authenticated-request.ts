@@ -14,12 +14,7 @@ import type { WireRequest } from './wire-request.js';
  * | `signed-chunks-trailer` | `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` | re-framed as unsigned-trailer framing    |
  */
 export type PayloadMode =
-  | 'sha256'
-  | 'computed-sha256'
-  | 'unsigned'
-  | 'unsigned-trailer'
-  | 'signed-chunks'
-  | 'signed-chunks-trailer';
+  'sha256' | 'computed-sha256' | 'unsigned' | 'unsigned-trailer' | 'signed-chunks' | 'signed-chunks-trailer';
 
 /** AgentIdentity is who signed a request. */
 export interface AgentIdentity {

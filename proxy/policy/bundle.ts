@@ -8,7 +8,10 @@ export function writeBundle(wasm: Uint8Array, entrypoints: string[], data: unkno
   const manifest = {
     revision: '',
     roots: [''],
-    wasm: [{ entrypoint: entrypoints[0] ?? '', module: '/policy.wasm' }, ...entrypoints.slice(1).map((e) => ({ entrypoint: e, module: '/policy.wasm' }))],
+    wasm: [
+      { entrypoint: entrypoints[0] ?? '', module: '/policy.wasm' },
+      ...entrypoints.slice(1).map((e) => ({ entrypoint: e, module: '/policy.wasm' })),
+    ],
     rego_version: 1,
   };
   const files: [string, Uint8Array][] = [
@@ -32,7 +35,12 @@ function tarHeader(name: string, size: number): Uint8Array {
   header.write('0000000\0', 108);
   header.write('0000000\0', 116);
   header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  header.write(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
   header.write('        ', 148);
   header.write('0', 156);
   header.write('ustar\0', 257);

@@ -58,7 +58,9 @@ console.log('default policy (rego/), entrypoint airlock/decision');
 console.log(`  wasm size                     ${wasm.length} bytes`);
 console.log(`  compile, first in process     ${firstCompileMs.toFixed(1)} ms`);
 console.log(`  compile, median of ${WARM_COMPILES} warm    ${median(compileTimes).toFixed(1)} ms`);
-console.log(`  evaluate, median              ${Math.round(at(0.5))} ns   (${evaluations} evaluations, ${inputs.length} inputs)`);
+console.log(
+  `  evaluate, median              ${Math.round(at(0.5))} ns   (${evaluations} evaluations, ${inputs.length} inputs)`,
+);
 console.log(`  evaluate, p99                 ${Math.round(at(0.99))} ns`);
 console.log(`  RSS before / after loop       ${mb(rssBefore)} / ${mb(rssAfter)} MiB`);
 

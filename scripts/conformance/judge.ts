@@ -85,7 +85,8 @@ function normalise(value: unknown, unordered: boolean): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = normalise((value as Record<string, unknown>)[key], unordered);
+    for (const key of Object.keys(value).sort())
+      out[key] = normalise((value as Record<string, unknown>)[key], unordered);
     return out;
   }
   return value;

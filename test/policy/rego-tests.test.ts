@@ -22,5 +22,8 @@ t.test('a failing Rego test is reported as FAIL with what it evaluated to', asyn
     ],
   );
   const filtered = await runRegoTests(modules, {}, { run: /true/ });
-  t.same(filtered.map((o) => o.name), ['data.p_test.test_true']);
+  t.same(
+    filtered.map((o) => o.name),
+    ['data.p_test.test_true'],
+  );
 });

@@ -144,12 +144,10 @@ class LocalScope {
   }
 
   #rewriteExpr(e: Expr): Expr[] {
-    const withs = e.with.map(
-      (w): With => ({
-        ...w,
-        value: this.#namesBuiltin(w.value) ? w.value : this.renameTerm(w.value),
-      }),
-    );
+    const withs = e.with.map((w): With => ({
+      ...w,
+      value: this.#namesBuiltin(w.value) ? w.value : this.renameTerm(w.value),
+    }));
     switch (e.kind) {
       case 'some':
         for (const v of e.vars ?? []) this.#declare(v, false);

@@ -14,9 +14,7 @@ export type Local = number;
 
 /** Operand is where a statement reads a value from: a local, a boolean constant or a string constant. */
 export type Operand =
-  | { type: 'local'; value: Local }
-  | { type: 'bool'; value: boolean }
-  | { type: 'string_index'; value: number };
+  { type: 'local'; value: Local } | { type: 'bool'; value: boolean } | { type: 'string_index'; value: number };
 
 /** Location of the Rego source a statement was planned from, for runtime error messages. */
 export interface StmtLocation {

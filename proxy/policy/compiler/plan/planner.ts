@@ -56,9 +56,7 @@ interface FuncState {
  * slot, passed to every function of the generation as an extra parameter), another built-in, or a function.
  */
 type MockReplacement =
-  | { kind: 'value'; slot: number }
-  | { kind: 'builtin'; name: string }
-  | { kind: 'function'; node: RuleNode };
+  { kind: 'value'; slot: number } | { kind: 'builtin'; name: string } | { kind: 'function'; node: RuleNode };
 
 /**
  * Generation is a set of mocks. As OPA's planner does for `with` on rules and functions, every function

@@ -234,7 +234,7 @@ export function writeFunctionBody(out: ByteWriter, body: FunctionBody): void {
   const { locals, code } = body;
   let runs = 0;
   let declarationsSize = 0;
-  for (let i = 0; i < locals.length; ) {
+  for (let i = 0; i < locals.length;) {
     let end = i + 1;
     while (end < locals.length && locals[end] === locals[i]) end++;
     runs++;
@@ -243,7 +243,7 @@ export function writeFunctionBody(out: ByteWriter, body: FunctionBody): void {
   }
   declarationsSize += u32Size(runs);
   out.u32(declarationsSize + code.length).u32(runs);
-  for (let i = 0; i < locals.length; ) {
+  for (let i = 0; i < locals.length;) {
     let end = i + 1;
     while (end < locals.length && locals[end] === locals[i]) end++;
     out.u32(end - i).byte(locals[i]!);

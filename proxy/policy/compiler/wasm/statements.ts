@@ -20,9 +20,7 @@ import { HOST_CALL_MAX_ARGS, type RuntimeAbi, ValueType } from './runtime-abi.js
 
 /** Callee is what a CallStmt resolves to. */
 export type Callee =
-  | { kind: 'function'; index: number; arity: number }
-  | { kind: 'native'; index: number }
-  | { kind: 'host'; id: number };
+  { kind: 'function'; index: number; arity: number } | { kind: 'native'; index: number } | { kind: 'host'; id: number };
 
 /** DynamicTarget is a function CallDynamicStmt can reach: its path after `g0.data.` split at dots. */
 export interface DynamicTarget {

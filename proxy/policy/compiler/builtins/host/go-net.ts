@@ -140,7 +140,7 @@ export function ipString(ip: IpBytes): string {
   // The longest run of two or more zero words is written "::" (the first such run on a tie).
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
