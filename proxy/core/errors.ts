@@ -218,3 +218,103 @@ export class PayloadTooLargeError extends AgentAuthenticationError {
     super(message, defaults, options);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration and the agent registry. None of these carries a secret or a configuration value, only names.
+
+/** ConfigError: airlock.yaml cannot be read, parsed or validated. `path` names the key, as in `limits.max_header_bytes`. */
+export class ConfigError extends AirlockError {
+  override readonly name: string = 'ConfigError';
+  override readonly code: string = 'AIRLOCK_ERR_CONFIG';
+  /** The dotted path of the offending key (`accounts[0].credentials.type`), or undefined for the file as a whole. */
+  readonly path: string | undefined;
+  constructor(message: string, path?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
+}
+
+/** AgentExistsError: an agent with this name is already registered. */
+export class AgentExistsError extends AirlockError {
+  override readonly name: string = 'AgentExistsError';
+  override readonly code: string = 'AIRLOCK_ERR_AGENT_EXISTS';
+}
+
+/** AgentNotFoundError: no agent with this name is registered. */
+export class AgentNotFoundError extends AirlockError {
+  override readonly name: string = 'AgentNotFoundError';
+  override readonly code: string = 'AIRLOCK_ERR_AGENT_NOT_FOUND';
+}
+
+/** AgentRegistryError: the registry's files cannot be read, written or locked, or agents.json is malformed. */
+export class AgentRegistryError extends AirlockError {
+  override readonly name: string = 'AgentRegistryError';
+  override readonly code: string = 'AIRLOCK_ERR_AGENT_REGISTRY';
+}
+
+/** SecretsKeyError: the key that encrypts agent secrets is missing, malformed, exposed, or not the one in use. */
+export class SecretsKeyError extends AirlockError {
+  override readonly name: string = 'SecretsKeyError';
+  override readonly code: string = 'AIRLOCK_ERR_SECRETS_KEY';
+}
+
+/**
+ * AgentSecretIntegrityError: an agent's encrypted secret failed authentication, so its record in agents.json was
+ * altered, moved to another agent, or written with another key. The call is refused; an operator should look.
+ */
+export class AgentSecretIntegrityError extends AirlockError {
+  override readonly name: string = 'AgentSecretIntegrityError';
+  override readonly code: string = 'AIRLOCK_ERR_AGENT_SECRET_INTEGRITY';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The listen stage.
+
+/** CertificateAuthorityError: Airlock's CA files are unsafe or unusable (a readable key, a cert that is not its pair). */
+export class CertificateAuthorityError extends AirlockError {
+  override readonly name: string = 'CertificateAuthorityError';
+  override readonly code: string = 'AIRLOCK_ERR_CERTIFICATE_AUTHORITY';
+}
+
+/** RequestBodyError: a request body being buffered broke its framing (more or fewer bytes than declared) or ended. */
+export class RequestBodyError extends AirlockError {
+  override readonly name: string = 'RequestBodyError';
+  override readonly code: string = 'AIRLOCK_ERR_REQUEST_BODY';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Forwarding failures.
+
+/**
+ * UpstreamFailureReason says how forwarding failed. Timeouts are answered 504, `aborted` not at all (the agent is
+ * gone), everything else 502.
+ */
+export type UpstreamFailureReason =
+  | 'connect-failed'
+  | 'connect-timeout'
+  | 'tls'
+  | 'headers-timeout'
+  | 'body-timeout'
+  | 'connection-lost'
+  | 'request-body-failed'
+  | 'protocol'
+  | 'invalid-request'
+  | 'aborted'
+  | 'closed';
+
+/**
+ * UpstreamError: a request could not be sent upstream, or its response could not be read. The message names the
+ * upstream origin and what went wrong, never the request's path, headers or credentials.
+ */
+export class UpstreamError extends AirlockError {
+  override readonly name: string = 'UpstreamError';
+  override readonly code: string = 'AIRLOCK_ERR_UPSTREAM';
+  readonly reason: UpstreamFailureReason;
+  /** The upstream origin (`https://sts.amazonaws.com`, `http://127.0.0.1:5000`). */
+  readonly origin: string;
+  constructor(message: string, reason: UpstreamFailureReason, origin: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.origin = origin;
+  }
+}

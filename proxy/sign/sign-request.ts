@@ -18,7 +18,7 @@ import {
 
 /**
  * Headers that belong to one connection, or to the agent's authentication, and never travel upstream.
- * (RFC 9110 §7.6.1; `expect` because the proxy answers 100-continue itself and undici refuses it.)
+ * (RFC 9110 §7.6.1; `expect` because the proxy answers 100-continue itself.)
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 const AGENT_AUTHENTICATION = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'date']);

@@ -3,71 +3,15 @@
  * botocore, so these tests check Airlock's re-signing against an independent verifier. Covers STS AssumeRole through
  * the credential source, and S3 uploads that arrive streaming-signed and leave re-signed.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer } from 'node:net';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { request as undiciRequest } from 'undici';
 import { CredentialsError } from '../../proxy/core/errors.js';
 import { verifyAgentSignature, type WireRequest } from '../../proxy/identify/index.js';
 import { AwsCredentials, createCredentialSource, signRequest, signWireRequest } from '../../proxy/sign/index.js';
+import { type Moto, startMoto } from '../harness/moto.js';
 import { buildSignedChunkedUpload, lookupAgent, NOW } from '../identify/fixtures/sdk-signer.js';
-
-const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_server did not listen on ${port}`);
-}
-
-interface Moto {
-  origin: string;
-  host: string;
-}
-
-async function hasMoto(): Promise<boolean> {
-  try {
-    await run('moto_server', ['--help']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function startMoto(t: Test): Promise<Moto> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    // The first three actions (the bootstrap below) go unauthenticated; moto checks every signature after that.
-    env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '3' },
-    stdio: 'ignore',
-  });
-  t.teardown(() => {
-    child.kill('SIGTERM');
-  });
-  await waitForPort(port, 20_000);
-  return { origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` };
-}
 
 /** send signs a request with signWireRequest and sends it to moto. */
 async function send(moto: Moto, request: Omit<WireRequest, 'host'>, credentials: AwsCredentials, service: string) {
@@ -81,7 +25,7 @@ async function send(moto: Moto, request: Omit<WireRequest, 'host'>, credentials:
 }
 
 async function forward(moto: Moto, signed: WireRequest) {
-  const response = await undiciRequest(`${moto.origin}${signed.path}`, {
+  const response = await undiciRequest(`${moto.url}${signed.path}`, {
     method: signed.method,
     headers: signed.headers,
     body: signed.body instanceof Uint8Array ? Buffer.from(signed.body) : (signed.body as Readable),
@@ -98,39 +42,11 @@ function form(fields: Record<string, string>): Omit<WireRequest, 'host'> {
   };
 }
 
-const skip = (await hasMoto()) ? false : 'moto_server is not installed';
-
-t.test('re-signed calls pass moto, which checks signatures with botocore', { skip }, async (t) => {
-  const moto = await startMoto(t);
-  // Bootstrap, unauthenticated: a user with an access key allowed to do anything.
-  const bootstrap = new AwsCredentials({ accessKeyId: 'AKIABOOTSTRAP', secretAccessKey: 'unused' });
-  await send(moto, form({ Action: 'CreateUser', Version: '2010-05-08', UserName: 'airlock' }), bootstrap, 'iam');
-  const created = await send(
-    moto,
-    form({ Action: 'CreateAccessKey', Version: '2010-05-08', UserName: 'airlock' }),
-    bootstrap,
-    'iam',
-  );
-  const policy = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  });
-  await send(
-    moto,
-    form({
-      Action: 'PutUserPolicy',
-      Version: '2010-05-08',
-      UserName: 'airlock',
-      PolicyName: 'all',
-      PolicyDocument: policy,
-    }),
-    bootstrap,
-    'iam',
-  );
-  const real = new AwsCredentials({
-    accessKeyId: /<AccessKeyId>(.*?)<\/AccessKeyId>/.exec(created.text)![1]!,
-    secretAccessKey: /<SecretAccessKey>(.*?)<\/SecretAccessKey>/.exec(created.text)![1]!,
-  });
+t.test('re-signed calls pass moto, which checks signatures with botocore', async (t) => {
+  // moto's bootstrap made a user with an access key allowed to do anything.
+  const moto = await startMoto();
+  t.teardown(() => moto.stop());
+  const real = new AwsCredentials(moto.credentials);
 
   await t.test('moto refuses a bad signature (so the checks below mean something)', async (t) => {
     const wrong = new AwsCredentials({ accessKeyId: real.accessKeyId, secretAccessKey: 'not-the-secret' });
@@ -146,7 +62,7 @@ t.test('re-signed calls pass moto, which checks signatures with botocore', { ski
     const source = createCredentialSource({
       type: 'assume-role',
       roleArn: 'arn:aws:iam::123456789012:role/airlock-prod',
-      stsEndpoint: moto.origin,
+      stsEndpoint: moto.url,
       base: { type: 'static', accessKeyId: real.accessKeyId, secretAccessKey: real.secretAccessKey },
     });
     const assumed = await source.getCredentials();
@@ -158,7 +74,7 @@ t.test('re-signed calls pass moto, which checks signatures with botocore', { ski
     const denied = createCredentialSource({
       type: 'assume-role',
       roleArn: 'arn:aws:iam::123456789012:role/airlock-prod',
-      stsEndpoint: moto.origin,
+      stsEndpoint: moto.url,
       base: { type: 'static', accessKeyId: real.accessKeyId, secretAccessKey: 'not-the-secret' },
     });
     await t.rejects(denied.getCredentials(), CredentialsError);
@@ -208,7 +124,7 @@ t.test('re-signed calls pass moto, which checks signatures with botocore', { ski
         's3',
       );
       t.equal(get.status, 200, `${key}: GetObject`);
-      const stored = await undiciRequest(`${moto.origin}/airlock-bucket/${key}`, {
+      const stored = await undiciRequest(`${moto.url}/airlock-bucket/${key}`, {
         method: 'GET',
         headers: (
           await signWireRequest(

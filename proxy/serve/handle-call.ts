@@ -1,0 +1,221 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { AgentRecord, AgentRegistry } from '../agents/index.js';
+import { AgentAuthenticationError, AirlockError, RequestBodyError, UpstreamError } from '../core/errors.js';
+import { type AwsDecoder, type CloudCall, isDecodeError, undecodedCall, withAccount } from '../decode/index.js';
+import { buildPolicyInput, type Decision, type PolicyEngine } from '../decide/index.js';
+import { type Forwarder, isCredentialAction, scrubResponse, type UpstreamResponse } from '../forward/index.js';
+import {
+  type AuthenticatedRequest,
+  type LookupAgentSecret,
+  verifyAgentSignature,
+  type WireRequest,
+} from '../identify/index.js';
+import { type ConnectTarget, readBodyUpTo, wireRequestFrom } from '../listen/index.js';
+import {
+  accessDenied,
+  agentAuthenticationFailed,
+  type AwsErrorReply,
+  errorTargetOf,
+  internalFailure,
+  payloadTooLarge,
+  refusalFor,
+  upstreamFailed,
+} from '../respond/index.js';
+import { signRequest } from '../sign/index.js';
+import type { AccountCredentials, ResolvedAccount } from './accounts.js';
+
+/** CallPipelineStages are the stages of DESIGN.md's pipeline, each built once at start. */
+export interface CallPipelineStages {
+  readonly agents: Pick<AgentRegistry, 'lookupSecret' | 'get'>;
+  readonly decodeCall: AwsDecoder;
+  readonly policy: PolicyEngine;
+  readonly accounts: AccountCredentials;
+  readonly forwarder: Forwarder;
+  readonly log: Logger;
+  readonly limits: {
+    /** Bodies up to this size are read before identify so they can be decoded; larger ones stream. */
+    readonly maxDecodedBodyBytes: number;
+    readonly maxBufferedBodyBytes: number;
+    /** Responses that may carry credentials are scanned when they are at most this large. */
+    readonly maxScrubbedResponseBytes: number;
+  };
+  readonly clock?: () => Date;
+}
+
+/** CallRecord is what the log line of one call says; the audit log will hash-chain the same facts. */
+interface CallRecord {
+  agent?: string;
+  action?: string;
+  account?: string;
+  environment?: string;
+  resource?: string;
+  decision?: Decision['effect'];
+  reason?: string;
+  policy_version?: string;
+  upstream_status?: number;
+  status?: number;
+  withheld?: readonly string[];
+  error?: string;
+}
+
+/**
+ * createCallPipeline returns the handler of one HTTP request that arrived inside an intercepted tunnel. It reads as
+ * DESIGN.md's pipeline: identify → decode → decide → sign → forward, with the log line written whatever happens.
+ * Nothing goes upstream unless identify has verified the agent's signature and the policy has allowed the call.
+ */
+export function createCallPipeline(stages: CallPipelineStages) {
+  const { agents, decodeCall, policy, accounts, forwarder, log, limits } = stages;
+  const clock = stages.clock ?? (() => new Date());
+  const lookupSecret: LookupAgentSecret = (accessKeyId) => agents.lookupSecret(accessKeyId);
+
+  return async function handleCall(
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    target: ConnectTarget,
+  ): Promise<void> {
+    const started = performance.now();
+    const record: CallRecord = {};
+    const agentGone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) agentGone.abort();
+    });
+    let wire: WireRequest | undefined;
+    try {
+      wire = wireRequestFrom(incoming, target, await readBodyUpTo(incoming, limits.maxDecodedBodyBytes));
+      const authenticated = await identify(wire);
+      const agent = agents.get(authenticated.authentication.agent.agentId);
+      if (agent === undefined) throw new AirlockError('the agent was removed while its call was in flight');
+      record.agent = agent.id;
+      const account = accounts.forAgent(agent);
+      const call = decode(authenticated, account);
+      if (!call.decoded && BODY_UNREAD.has(call.error.reason)) {
+        // The operation's parameters are in a body too large to decode: no policy could judge the call.
+        record.error = call.error.reason;
+        return reply(response, record, payloadTooLarge(call, limits.maxDecodedBodyBytes));
+      }
+      record.action = call.iam_action === '' ? undefined : call.iam_action;
+      record.account = call.account;
+      record.environment = call.environment;
+      record.resource = call.resource;
+
+      const decision = decide(agent, call, authenticated);
+      record.decision = decision.effect;
+      record.reason = decision.reason;
+      record.policy_version = decision.policyVersion;
+      if (decision.effect !== 'allow') return reply(response, record, refusalFor(call, decision));
+      const releaseCredentials = decision.releaseCredentials;
+      if (isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
+        record.decision = 'deny';
+        record.reason = CREDENTIALS_NOT_RELEASED;
+        return reply(response, record, accessDenied(call, CREDENTIALS_NOT_RELEASED));
+      }
+
+      const signed = await signRequest(authenticated, await account.credentials(), authenticated.authentication.scope);
+      const upstream = await forwarder.forward(signed, { signal: agentGone.signal });
+      record.upstream_status = upstream.status;
+      await relay(
+        releaseCredentials || carriesBlob(call) ? upstream : await withheldCredentials(upstream, call, record),
+        response,
+        record,
+      );
+    } catch (error) {
+      answerFailure(error, wire, response, record);
+    } finally {
+      if (wire !== undefined && !(wire.body instanceof Uint8Array) && !wire.body.readableEnded) wire.body.destroy();
+      log.info({ ...record, latency_ms: Math.round((performance.now() - started) * 100) / 100 }, 'call');
+    }
+  };
+
+  function identify(wire: WireRequest): Promise<AuthenticatedRequest> {
+    return verifyAgentSignature(wire, lookupSecret, clock(), { maxBufferedBodyBytes: limits.maxBufferedBodyBytes });
+  }
+
+  function decode(request: AuthenticatedRequest, account: ResolvedAccount): CloudCall {
+    const decoded = decodeCall({
+      method: request.method,
+      host: request.host,
+      path: request.path,
+      headers: request.headers,
+      body: request.body instanceof Uint8Array ? request.body : undefined,
+    });
+    const call = isDecodeError(decoded) ? undecodedCall(decoded) : decoded;
+    return { ...withAccount(call, account.id), environment: account.environment };
+  }
+
+  function decide(agent: AgentRecord, call: CloudCall, request: AuthenticatedRequest): Decision {
+    const input = buildPolicyInput({
+      agent: { id: agent.id, owner: agent.owner, groups: [...agent.groups], labels: { ...agent.labels } },
+      call,
+      http: { method: request.method, host: request.host, path: request.path },
+      now: clock(),
+    });
+    return policy.decide(input);
+  }
+
+  async function withheldCredentials(
+    upstream: UpstreamResponse,
+    call: CloudCall,
+    record: CallRecord,
+  ): Promise<UpstreamResponse> {
+    const inspected = await scrubResponse(upstream, {
+      maxBytes: limits.maxScrubbedResponseBytes,
+      iamAction: call.iam_action,
+    });
+    if (inspected.inspection === 'scrubbed') record.withheld = inspected.fields;
+    return inspected;
+  }
+
+  function answerFailure(
+    error: unknown,
+    wire: WireRequest | undefined,
+    response: ServerResponse,
+    record: CallRecord,
+  ): void {
+    const target = errorTargetOf(wire);
+    if (error instanceof AgentAuthenticationError) {
+      record.error = error.code;
+      return reply(response, record, agentAuthenticationFailed(target, error));
+    }
+    if (error instanceof RequestBodyError) {
+      // The agent broke its own framing or went away: there is nobody to answer on this connection.
+      record.error = error.code;
+      response.destroy();
+      return;
+    }
+    if (error instanceof UpstreamError) {
+      record.error = `${error.code}: ${error.reason}`;
+      return reply(response, record, upstreamFailed(target, error));
+    }
+    record.error = error instanceof AirlockError ? error.code : 'internal';
+    log.error({ err: error, agent: record.agent, action: record.action }, 'call failed');
+    reply(response, record, internalFailure(target));
+  }
+}
+
+const BODY_UNREAD: ReadonlySet<string> = new Set(['body-too-large', 'body-not-read']);
+
+const CREDENTIALS_NOT_RELEASED =
+  'its response carries credentials, and the policy did not set release_credentials to let them reach the agent';
+
+/** carriesBlob tells the calls whose response body is the user's own data, which is never rewritten. */
+function carriesBlob(call: CloudCall): boolean {
+  return call.service === 's3' || call.iam_action === 'lambda:InvokeFunction';
+}
+
+async function relay(upstream: UpstreamResponse, response: ServerResponse, record: CallRecord): Promise<void> {
+  record.status = upstream.status;
+  response.writeHead(upstream.status, upstream.headers);
+  await pipeline(upstream.body, response);
+}
+
+function reply(response: ServerResponse, record: CallRecord, rendered: AwsErrorReply): void {
+  record.status = rendered.status;
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(rendered.status, rendered.headers);
+  response.end(rendered.body);
+}
