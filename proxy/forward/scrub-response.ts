@@ -37,6 +37,8 @@ export interface ScrubbedResponse extends UpstreamResponse {
   readonly inspection: ResponseInspection;
   /** Names of the withheld fields, for the audit log. */
   readonly fields: readonly string[];
+  /** The whole body as it is to be sent, when it was read to be inspected (`body` replays the same bytes). */
+  readonly bytes?: Buffer;
 }
 
 interface Coding {
@@ -106,6 +108,7 @@ export async function scrubResponse(
   const passOn = (inspection: ResponseInspection): ScrubbedResponse => ({
     ...response,
     body: bufferStream(read.bytes),
+    bytes: read.bytes,
     inspection,
     fields: [],
   });
@@ -123,7 +126,14 @@ export async function scrubResponse(
   const body = coding.encode(result.body);
   const headers: Record<string, string | string[]> = { ...response.headers, 'content-length': String(body.length) };
   for (const name of BODY_CHECKSUMS) delete headers[name];
-  return { status: response.status, headers, body: bufferStream(body), inspection: 'scrubbed', fields: result.fields };
+  return {
+    status: response.status,
+    headers,
+    body: bufferStream(body),
+    bytes: body,
+    inspection: 'scrubbed',
+    fields: result.fields,
+  };
 }
 
 /** What `readUpTo` read: the whole body, or, when it is longer than the limit, a stream replaying it in full. */

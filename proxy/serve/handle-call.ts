@@ -1,11 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { AgentRecord, AgentRegistry } from '../agents/index.js';
 import { AgentAuthenticationError, AirlockError, RequestBodyError, UpstreamError } from '../core/errors.js';
 import { type AwsDecoder, type CloudCall, isDecodeError, undecodedCall, withAccount } from '../decode/index.js';
 import { buildPolicyInput, type Decision, type PolicyEngine } from '../decide/index.js';
-import { type Forwarder, isCredentialAction, scrubResponse, type UpstreamResponse } from '../forward/index.js';
+import {
+  type Forwarder,
+  isCredentialAction,
+  type ScrubbedResponse,
+  scrubResponse,
+  type UpstreamResponse,
+} from '../forward/index.js';
 import {
   type AuthenticatedRequest,
   type LookupAgentSecret,
@@ -158,7 +163,7 @@ export function createCallPipeline(stages: CallPipelineStages) {
     upstream: UpstreamResponse,
     call: CloudCall,
     record: CallRecord,
-  ): Promise<UpstreamResponse> {
+  ): Promise<ScrubbedResponse> {
     const inspected = await scrubResponse(upstream, {
       maxBytes: limits.maxScrubbedResponseBytes,
       iamAction: call.iam_action,
@@ -204,10 +209,31 @@ function carriesBlob(call: CloudCall): boolean {
   return call.service === 's3' || call.iam_action === 'lambda:InvokeFunction';
 }
 
-async function relay(upstream: UpstreamResponse, response: ServerResponse, record: CallRecord): Promise<void> {
+/**
+ * relay sends the upstream's answer to the agent: a body already read (to look for credentials) in one write, any
+ * other body streamed with backpressure. An upstream that breaks off mid-body cuts the agent's response short too,
+ * so the agent sees a truncated response rather than a complete-looking one.
+ */
+function relay(upstream: UpstreamResponse | ScrubbedResponse, response: ServerResponse, record: CallRecord) {
   record.status = upstream.status;
+  if ('bytes' in upstream && upstream.bytes !== undefined) {
+    response.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(upstream.bytes.length) });
+    response.end(upstream.bytes);
+    return Promise.resolve();
+  }
   response.writeHead(upstream.status, upstream.headers);
-  await pipeline(upstream.body, response);
+  return new Promise<void>((resolve) => {
+    const { body } = upstream;
+    body.once('error', (error: Error) => {
+      record.error = error instanceof AirlockError ? error.code : error.name;
+      response.destroy();
+    });
+    response.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    });
+    body.pipe(response);
+  });
 }
 
 function reply(response: ServerResponse, record: CallRecord, rendered: AwsErrorReply): void {
