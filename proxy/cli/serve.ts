@@ -1,8 +1,10 @@
+import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { loadConfig } from '../config/index.js';
-import { CA_CERTIFICATE_FILE } from '../listen/index.js';
+import { type Logger, pino } from 'pino';
+import { AgentRegistry } from '../agents/index.js';
+import { type AirlockConfig, loadConfig } from '../config/index.js';
+import { CA_CERTIFICATE_FILE, loadOrCreateCertificateAuthority } from '../listen/index.js';
 import { AirlockError } from '../core/errors.js';
 import { startAirlock } from '../serve/start-airlock.js';
 
@@ -28,31 +30,93 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(values.config);
     const log = pino({ level: values['log-level'] ?? config.log.level, base: undefined });
+    if (cluster.isPrimary && config.workers > 1) return await runWorkers(config, log);
     const airlock = await startAirlock(config, log);
-    const { host, port } = airlock.proxyAddress;
-    log.info(
-      {
-        proxy: `http://${host}:${port}`,
-        ca: join(config.stateDir, CA_CERTIFICATE_FILE),
-        policy_version: airlock.policy.version,
-      },
-      'listening',
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    const ready: ProxyReady = { proxy: proxyUrl(airlock.proxyAddress), policy_version: airlock.policy.version };
+    if (cluster.isWorker) process.send?.(ready);
+    else log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE) }, 'listening');
+    await stopSignal();
     log.info('stopping');
     await airlock.close();
     return 0;
   } catch (error) {
     if (error instanceof AirlockError || isSystemError(error)) {
-      console.error(`airlock serve: ${error.message}`);
+      // One line, so a supervisor's log shows the whole cause where it shows the failure.
+      console.error(`airlock serve: ${error.message.replace(/\s*\n\s*/g, '; ')}`);
       return 1;
     }
     throw error;
+  } finally {
+    // A worker's channel to the primary would keep it alive after it has stopped or failed.
+    if (cluster.isWorker) cluster.worker?.disconnect();
   }
+}
+
+/** ProxyReady is what a started proxy reports: the line `listening` is made of it. */
+interface ProxyReady {
+  readonly proxy: string;
+  readonly policy_version: string;
+}
+
+/**
+ * runWorkers runs `config.workers` proxy processes on one listen address (node:cluster hands connections out in
+ * turn), so the proxy can use every core. The CA and the secrets key are created here first, so workers starting
+ * together never race to create them. A worker that fails at start stops them all (its own stderr line says why);
+ * one that dies later is replaced.
+ */
+async function runWorkers(config: AirlockConfig, log: Logger): Promise<number> {
+  await loadOrCreateCertificateAuthority(config.stateDir);
+  AgentRegistry.open(config.stateDir);
+  let stopping = false;
+  const started = new Promise<ProxyReady>((resolve, reject) => {
+    let ready = 0;
+    cluster.on('message', (_worker, message: ProxyReady) => {
+      ready += 1;
+      if (ready === config.workers) resolve(message);
+    });
+    cluster.on('exit', (worker, code) => {
+      if (stopping) return;
+      if (ready < config.workers) return reject(new StartupFailed(code ?? 1));
+      log.error({ worker: worker.id, code }, 'proxy worker died; starting another');
+      cluster.fork();
+    });
+  });
+  for (let i = 0; i < config.workers; i += 1) cluster.fork();
+  try {
+    const ready = await started;
+    log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE), workers: config.workers }, 'listening');
+  } catch (error) {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    if (error instanceof StartupFailed) return 1;
+    throw error;
+  }
+  await stopSignal();
+  stopping = true;
+  log.info('stopping');
+  const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  await Promise.all(
+    workers.map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve()).kill('SIGTERM'))),
+  );
+  return 0;
+}
+
+/** StartupFailed: a worker exited before it was listening; it has already said why on stderr. */
+class StartupFailed extends Error {
+  constructor(readonly exitCode: number) {
+    super(`a proxy worker exited with ${exitCode} while starting`);
+  }
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+function proxyUrl({ host, port }: { host: string; port: number }): string {
+  return `http://${host}:${port}`;
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -75,6 +75,8 @@ export interface AirlockConfig {
   readonly upstreams: readonly UpstreamRoute[];
   readonly accounts: readonly AccountConfig[];
   readonly log: LogConfig;
+  /** Proxy processes sharing the listen address (node:cluster); 1 runs the proxy in this process. */
+  readonly workers: number;
 
   /**
    * accountFor returns the account an agent's calls act in: the agent's own account when it has one (undefined if

@@ -42,6 +42,7 @@ const TOP_LEVEL_KEYS = [
   'upstreams',
   'accounts',
   'log',
+  'workers',
 ] as const;
 const LIMIT_SIZES = ['max_header_bytes', 'max_decoded_body_bytes', 'max_buffered_body_bytes'] as const;
 const LIMIT_SECONDS = [
@@ -154,6 +155,7 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
     return { hosts, url: reader.httpOrigin(fields.url, join(path, 'url')) };
   });
   const accounts = readAccounts(reader, root.accounts, context.resolvePath);
+  const workers = reader.optionalInteger(root.workers, 'workers', 1, 64) ?? 1;
   const logFields = reader.mapping(root.log, 'log', ['level']);
   const log = { level: reader.oneOf(logFields.level, 'log.level', LOG_LEVELS, 'info') };
 
@@ -168,6 +170,7 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
     upstreams,
     accounts,
     log,
+    workers,
     accountFor(agentAccount) {
       return agentAccount === undefined
         ? accounts.find((account) => account.default)

@@ -15,7 +15,7 @@ import { loadOrCreateCertificateAuthority, mintLeafCertificate } from '../../pro
 import { NodeSha256 } from '../../proxy/sign/index.js';
 
 /*
- * npm run bench:proxy [-- --seconds N] [--profile DIR]
+ * npm run bench:proxy [-- --seconds N] [--workers N] [--profile DIR]
  *
  * One run, side by side, of the same allowed call (sts:GetCallerIdentity, signed by an Airlock agent key):
  *   direct     hey → the upstream over HTTPS
@@ -30,6 +30,7 @@ import { NodeSha256 } from '../../proxy/sign/index.js';
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
+const workers = Number(args[args.indexOf('--workers') + 1]) || 1;
 const profileDir = args.includes('--profile') ? resolve(args[args.indexOf('--profile') + 1] ?? '.') : undefined;
 const run = promisify(execFile);
 
@@ -143,6 +144,7 @@ async function startAirlock(port: number, upstreamPort: number, upstreamCaFile: 
     policy: { dir: join(ROOT, 'rego'), watch: false },
     upstreams: [{ hosts: ['*.amazonaws.com', 'amazonaws.com'], url: `https://127.0.0.1:${upstreamPort}` }],
     accounts: [{ id: '123456789012', environment: 'dev', credentials: { type: 'env', prefix: 'BENCH_REAL' } }],
+    workers,
   };
   const configPath = join(directory, 'airlock.yaml');
   writeFileSync(configPath, stringify(config));
@@ -240,7 +242,9 @@ function printReport(
   rows: Array<{ clients: number; target: string; figures: HeyFigures }>,
   mint: { medianMs: number; p99Ms: number },
 ) {
-  console.log(`bench:proxy — ${seconds} s per row, POST sts:GetCallerIdentity, keep-alive, Node ${process.version}`);
+  console.log(
+    `bench:proxy — ${seconds} s per row, POST sts:GetCallerIdentity, keep-alive, Airlock workers: ${workers}, Node ${process.version}`,
+  );
   console.log(
     'clients  target       req/s      p50 ms   p99 ms   added p50  added p99  errors  upstream TLS connections',
   );

@@ -478,3 +478,18 @@ t.test('a self-referencing alias is refused, not followed forever', async (t) =>
 `;
   t.throws(() => loadYaml(t, yaml), ConfigError);
 });
+
+t.test('workers is 1 by default and an integer from 1 to 64', async (t) => {
+  const directory = t.testdir({ 'airlock.yaml': '' });
+  t.equal(loadConfig(join(directory, 'airlock.yaml'), {}).workers, 1);
+  writeFileSync(join(directory, 'airlock.yaml'), 'workers: 2\n');
+  t.equal(loadConfig(join(directory, 'airlock.yaml'), {}).workers, 2);
+  for (const bad of ['0', '65', '1.5', 'two']) {
+    writeFileSync(join(directory, 'airlock.yaml'), `workers: ${bad}\n`);
+    t.throws(
+      () => loadConfig(join(directory, 'airlock.yaml'), {}),
+      { code: 'AIRLOCK_ERR_CONFIG', path: 'workers' },
+      bad,
+    );
+  }
+});
