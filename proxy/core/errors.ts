@@ -318,3 +318,102 @@ export class UpstreamError extends AirlockError {
     this.origin = origin;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Durable state: the store of approvals, grants, approver tokens and the audit log.
+
+/** StoreError: the store cannot be opened, migrated or used (an unsafe file, a closed store, a broken database). */
+export class StoreError extends AirlockError {
+  override readonly name: string = 'StoreError';
+  override readonly code: string = 'AIRLOCK_ERR_STORE';
+}
+
+/** StoreVersionError: the database was written by a newer Airlock, whose schema this one does not know. */
+export class StoreVersionError extends StoreError {
+  override readonly name: string = 'StoreVersionError';
+  override readonly code: string = 'AIRLOCK_ERR_STORE_VERSION';
+}
+
+/** StoreConflictError: a record with this id (or this token hash) is already stored. */
+export class StoreConflictError extends AirlockError {
+  override readonly name: string = 'StoreConflictError';
+  override readonly code: string = 'AIRLOCK_ERR_STORE_CONFLICT';
+}
+
+/** ApprovalNotFoundError: no approval has this id. */
+export class ApprovalNotFoundError extends AirlockError {
+  override readonly name: string = 'ApprovalNotFoundError';
+  override readonly code: string = 'AIRLOCK_ERR_APPROVAL_NOT_FOUND';
+}
+
+/** ApprovalStateError: the approval can no longer take this step (it is resolved, or its time ran out). */
+export class ApprovalStateError extends AirlockError {
+  override readonly name: string = 'ApprovalStateError';
+  override readonly code: string = 'AIRLOCK_ERR_APPROVAL_STATE';
+  /** The approval's state when the step was refused: `pending` here means its time had run out. */
+  readonly state: string;
+  constructor(message: string, state: string) {
+    super(message);
+    this.state = state;
+  }
+}
+
+/** DuplicateVoteError: this approver has already voted on this approval; a vote is never replaced. */
+export class DuplicateVoteError extends AirlockError {
+  override readonly name: string = 'DuplicateVoteError';
+  override readonly code: string = 'AIRLOCK_ERR_DUPLICATE_VOTE';
+}
+
+/** GrantNotFoundError: no grant has this id. */
+export class GrantNotFoundError extends AirlockError {
+  override readonly name: string = 'GrantNotFoundError';
+  override readonly code: string = 'AIRLOCK_ERR_GRANT_NOT_FOUND';
+}
+
+/** AuditSequenceError: an audit record's `seq` is not one more than the last stored one (a gap or a duplicate). */
+export class AuditSequenceError extends AirlockError {
+  override readonly name: string = 'AuditSequenceError';
+  override readonly code: string = 'AIRLOCK_ERR_AUDIT_SEQUENCE';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The audit log. Messages name files, keys and record numbers, never a key's bytes or a record's data.
+
+/** AuditKeyError: an audit key (the HMAC key or the checkpoint signing key) is missing, malformed or exposed. */
+export class AuditKeyError extends AirlockError {
+  override readonly name: string = 'AuditKeyError';
+  override readonly code: string = 'AIRLOCK_ERR_AUDIT_KEY';
+}
+
+/**
+ * AuditDataError: a record's data cannot go into the audit log: it is not plain JSON, or a key looks like it holds
+ * a secret. A bug in the caller, which must leave secrets out (or redact them) before appending.
+ */
+export class AuditDataError extends AirlockError {
+  override readonly name: string = 'AuditDataError';
+  override readonly code: string = 'AIRLOCK_ERR_AUDIT_DATA';
+  /** Where in the data the problem is, as in `data.params.Credentials.SecretAccessKey`. */
+  readonly path: string;
+  constructor(message: string, path: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
+/**
+ * AuditLogFailureReason says why the audit log refused an operation: it is closing; other processes won every
+ * attempt to append; or the stored head does not verify with this process's keys (a changed key, an edited or
+ * truncated log), so extending it would hide the problem.
+ */
+export type AuditLogFailureReason = 'closed' | 'contended' | 'unverified-head';
+
+/** AuditLogError: the audit log could not append or checkpoint, for `reason`. */
+export class AuditLogError extends AirlockError {
+  override readonly name: string = 'AuditLogError';
+  override readonly code: string = 'AIRLOCK_ERR_AUDIT_LOG';
+  readonly reason: AuditLogFailureReason;
+  constructor(message: string, reason: AuditLogFailureReason, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+  }
+}
