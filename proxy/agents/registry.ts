@@ -12,7 +12,7 @@ import {
 } from '../core/errors.js';
 import { ACCESS_KEY_ID_PATTERN, AgentAccessKey, issueAccessKeyId, issueSecretAccessKey } from './access-key.js';
 import { type AgentRecord, type AgentListing, type NewAgent, validateNewAgent } from './agent-record.js';
-import { writeFileAtomically } from './atomic-file.js';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { parseRegistry, type RegistryContents, serializeRegistry, type StoredAgent } from './registry-file.js';
 import { openSealedSecret, sealSecret } from './sealed-secret.js';

@@ -1,8 +1,7 @@
 import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SecretsKeyError } from '../core/errors.js';
-import { fsyncDirectorySync } from './atomic-file.js';
+import { createPrivateFile, type PrivateFileOptions, readPrivateFile } from '../core/private-file.js';
 
 /** SecretsKey is the AES-256 key agent secrets are encrypted with, and a fingerprint that names it safely. */
 export interface SecretsKey {
@@ -20,6 +19,14 @@ export const SECRETS_KEY_FILE = 'secrets.key';
 
 const KEY_BYTES = 32;
 const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/;
+const KEY_FILE_OPTIONS: PrivateFileOptions = {
+  exactBytes: KEY_BYTES,
+  errors: {
+    fileDescription: 'secrets key file',
+    exposedAdvice: 'run chmod 600 on it and consider rotating agent keys',
+    errorClass: SecretsKeyError,
+  },
+};
 
 /**
  * loadSecretsKey returns the data key: from `AIRLOCK_SECRETS_KEY` if set, else from `secrets.key` in the state
@@ -45,14 +52,14 @@ export function loadSecretsKey(
     return fromBytes(bytes, SECRETS_KEY_ENV);
   }
   const path = join(stateDir, SECRETS_KEY_FILE);
-  const existing = readKeyFile(path);
+  const existing = readPrivateFile(path, KEY_FILE_OPTIONS);
   if (existing !== undefined) return fromBytes(existing, path);
   if (!mayCreate) {
     throw new SecretsKeyError(
       `secrets key file ${path} is missing but agent secrets sealed with it exist; restore it or set ${SECRETS_KEY_ENV}`,
     );
   }
-  return fromBytes(createKeyFile(path), path);
+  return fromBytes(createPrivateFile(path, randomBytes(KEY_BYTES), KEY_FILE_OPTIONS), path);
 }
 
 function fromBytes(bytes: Buffer, source: string): SecretsKey {
@@ -60,73 +67,4 @@ function fromBytes(bytes: Buffer, source: string): SecretsKey {
   const key = createSecretKey(bytes);
   bytes.fill(0);
   return { key, fingerprint, source };
-}
-
-/** readKeyFile returns the key file's bytes, or undefined if there is no key file yet. */
-function readKeyFile(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new SecretsKeyError(`secrets key file ${path} cannot be opened (${code ?? 'error'})`, { cause: error });
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new SecretsKeyError(`secrets key file ${path} is not a regular file`);
-    if ((stat.mode & 0o077) !== 0) {
-      throw new SecretsKeyError(
-        `secrets key file ${path} can be read by group or others (mode ${(stat.mode & 0o777).toString(8)}); ` +
-          'run chmod 600 on it and consider rotating agent keys',
-      );
-    }
-    if (stat.size !== KEY_BYTES) throw new SecretsKeyError(`secrets key file ${path} must hold exactly 32 bytes`);
-    const bytes = Buffer.alloc(KEY_BYTES);
-    if (readSync(fd, bytes, 0, KEY_BYTES, 0) !== KEY_BYTES) {
-      throw new SecretsKeyError(`secrets key file ${path} could not be read whole`);
-    }
-    return bytes;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function createKeyFile(path: string): Buffer {
-  const bytes = randomBytes(KEY_BYTES);
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let linked: boolean;
-  try {
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linked = linkOnce(temporary, path);
-    fsyncDirectorySync(dirname(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new SecretsKeyError(`secrets key file ${path} cannot be created (${code})`, { cause: error });
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-  if (linked) return bytes;
-  // Another process created the key first: use theirs.
-  bytes.fill(0);
-  const theirs = readKeyFile(path);
-  if (theirs === undefined) throw new SecretsKeyError(`secrets key file ${path} vanished while it was created`);
-  return theirs;
-}
-
-/** linkOnce links `from` to `to` unless `to` exists; returns whether it did. */
-function linkOnce(from: string, to: string): boolean {
-  try {
-    linkSync(from, to);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
 }

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InvalidArgumentError } from '../core/errors.js';
+import { isHopByHopHeader } from '../forward/hop-by-hop.js';
 import {
   type Authentication,
   isPresignParameter,
@@ -25,9 +26,10 @@ import {
  * KMS `DisableKey` and `ScheduleKeyDeletion` with the body `{"KeyId":"k"}` would share an approval; S3 turns a
  * PutObject into a CopyObject with `x-amz-copy-source`, makes it public with `x-amz-acl`, and bypasses object lock
  * on DeleteObject with `x-amz-bypass-governance-retention`. Sign forwards every header the agent sent, signed or
- * not, so all of them count except VOLATILE_HEADERS: those that change between attempts of one call, that describe
- * the agent's own authentication, that only frame the body (whose hash is in the fingerprint), or that never leave
- * the proxy. An unknown header that varies between attempts costs a second prompt, never a wrong match.
+ * not, so all of them count except VOLATILE_HEADERS (those that change between attempts of one call, that describe
+ * the agent's own authentication, or that only frame the body, whose hash is in the fingerprint) and the hop-by-hop
+ * headers forward drops, which never leave the proxy. An unknown header that varies between attempts costs a second
+ * prompt, never a wrong match.
  */
 
 /** The headers left out of a fingerprint, each for the reason given beside it. */
@@ -47,15 +49,8 @@ const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
   'x-amz-user-agent',
   // Framing: the length follows from the body, and aws-chunked framing carries per-attempt chunk signatures.
   'content-length',
-  // Host is in the fingerprint already, normalised; the rest are hop-by-hop and never reach AWS.
+  // Host is in the fingerprint already, normalised.
   'host',
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
 ]);
 
 /** The tag that opens every encoding, so a later change of the encoding cannot collide with this one. */
@@ -86,7 +81,7 @@ export interface FingerprintInput {
  * - the query decoded (`%41` and `A` are one value), without the presigned-URL authentication parameters
  *   (`X-Amz-Algorithm`, `-Credential`, `-Date`, `-Expires`, `-SignedHeaders`, `-Signature`, `-Security-Token`),
  *   sorted by name then value; `?acl` and `?acl=` are one query, as in SigV4;
- * - the headers but VOLATILE_HEADERS, names in lower case, values trimmed, sorted by name;
+ * - the headers but VOLATILE_HEADERS and hop-by-hop ones, names in lower case, values trimmed, sorted by name;
  * - the body's SHA-256 and the agent id.
  *
  * @throws InvalidArgumentError when the path is not in origin form, the query holds an invalid percent escape (identify
@@ -173,7 +168,8 @@ function canonicalHeaders(headers: WireHeaders): Array<readonly [string, string]
   const kept: Array<readonly [string, string]> = [];
   for (const [name, value] of Object.entries(headers)) {
     const lowerName = name.toLowerCase();
-    if (value === undefined || VOLATILE_HEADERS.has(lowerName) || lowerName.startsWith('proxy-')) continue;
+    // Names that `connection` lists still count: v1 fingerprints included them, and at worst they cost a prompt.
+    if (value === undefined || VOLATILE_HEADERS.has(lowerName) || isHopByHopHeader(lowerName)) continue;
     kept.push([lowerName, value.trim()]);
   }
   return kept.sort(comparePairs);

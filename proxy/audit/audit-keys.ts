@@ -6,20 +6,9 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
 import { join } from 'node:path';
 import { AuditKeyError } from '../core/errors.js';
+import { createPrivateFile, type PrivateFileErrors, readPrivateFile } from '../core/private-file.js';
 
 /** AUDIT_KEY_ENV is the environment variable that carries the HMAC key (base64 of 32 bytes) when it is set. */
 export const AUDIT_KEY_ENV = 'AIRLOCK_AUDIT_KEY';
@@ -56,6 +45,13 @@ const HMAC_KEY_BYTES = 32;
 const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/;
 // A PKCS#8 Ed25519 key is about 120 bytes of PEM; anything far larger is not one.
 const MAX_SIGNING_KEY_FILE_BYTES = 4096;
+const KEY_FILE_ERRORS: PrivateFileErrors = {
+  fileDescription: 'audit key file',
+  exposedAdvice:
+    'run chmod 600 on it; whoever read it can rewrite the audit log or sign checkpoints, so consider the ' +
+    'log from then on unproven',
+  errorClass: AuditKeyError,
+};
 
 /**
  * loadAuditKeys returns the audit keys for the state directory:
@@ -111,10 +107,12 @@ function loadHmacKey(
     return { hmacKey: keyFromBytes(bytes), hmacKeySource: AUDIT_KEY_ENV };
   }
   const path = join(stateDir, AUDIT_KEY_FILE);
-  let bytes = readPrivateFile(path, HMAC_KEY_BYTES);
+  // A file over 32 bytes is refused unread, as larger than a key; a shorter one is refused below.
+  const fileOptions = { maxBytes: HMAC_KEY_BYTES, errors: KEY_FILE_ERRORS };
+  let bytes = readPrivateFile(path, fileOptions);
   if (bytes === undefined) {
     requireMayCreate(path, mayCreate);
-    bytes = createPrivateFile(stateDir, path, randomBytes(HMAC_KEY_BYTES), HMAC_KEY_BYTES);
+    bytes = createPrivateFile(path, randomBytes(HMAC_KEY_BYTES), fileOptions);
   }
   if (bytes.length !== HMAC_KEY_BYTES) throw new AuditKeyError(`audit key file ${path} must hold exactly 32 bytes`);
   return { hmacKey: keyFromBytes(bytes), hmacKeySource: path };
@@ -128,12 +126,13 @@ function keyFromBytes(bytes: Buffer): KeyObject {
 
 function loadSigningKey(stateDir: string, mayCreate: boolean): KeyObject {
   const path = join(stateDir, AUDIT_SIGNING_KEY_FILE);
-  let pem = readPrivateFile(path, MAX_SIGNING_KEY_FILE_BYTES);
+  const fileOptions = { maxBytes: MAX_SIGNING_KEY_FILE_BYTES, errors: KEY_FILE_ERRORS };
+  let pem = readPrivateFile(path, fileOptions);
   if (pem === undefined) {
     requireMayCreate(path, mayCreate);
     const { privateKey } = generateKeyPairSync('ed25519');
     const created = Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    pem = createPrivateFile(stateDir, path, created, MAX_SIGNING_KEY_FILE_BYTES);
+    pem = createPrivateFile(path, created, fileOptions);
   }
   let key: KeyObject;
   try {
@@ -155,86 +154,4 @@ function requireMayCreate(path: string, mayCreate: boolean): void {
     `audit key file ${path} is missing but the audit log has records it signed; restore the file ` +
       '(a new key could not verify the existing log)',
   );
-}
-
-/**
- * readPrivateFile returns the file's bytes (at most `maxBytes`), or undefined if it does not exist. The mode is
- * checked on the descriptor that is read, so the file checked is the file read.
- */
-function readPrivateFile(path: string, maxBytes: number): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new AuditKeyError(`audit key file ${path} cannot be opened (${code ?? 'error'})`, { cause: error });
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new AuditKeyError(`audit key file ${path} is not a regular file`);
-    if ((stat.mode & 0o077) !== 0) {
-      throw new AuditKeyError(
-        `audit key file ${path} can be read by group or others (mode ${(stat.mode & 0o777).toString(8)}); ` +
-          'run chmod 600 on it; whoever read it can rewrite the audit log or sign checkpoints, so consider the ' +
-          'log from then on unproven',
-      );
-    }
-    if (stat.size > maxBytes) throw new AuditKeyError(`audit key file ${path} is larger than a key`);
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * createPrivateFile writes `bytes` to `path` (mode 0600) unless it exists, and returns what `path` then holds:
- * ours, or the key of a process that created it first.
- */
-function createPrivateFile(stateDir: string, path: string, bytes: Buffer, maxBytes: number): Buffer {
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let linked: boolean;
-  try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linked = linkUnlessExists(temporary, path);
-    fsyncDirectory(stateDir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new AuditKeyError(`audit key file ${path} cannot be created (${code})`, { cause: error });
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-  if (linked) return bytes;
-  bytes.fill(0);
-  const theirs = readPrivateFile(path, maxBytes);
-  if (theirs === undefined) throw new AuditKeyError(`audit key file ${path} vanished while it was created`);
-  return theirs;
-}
-
-/** linkUnlessExists links `from` to `to` unless `to` exists; returns whether it did. */
-function linkUnlessExists(from: string, to: string): boolean {
-  try {
-    linkSync(from, to);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-/** fsyncDirectory makes a new link in `directory` durable. */
-function fsyncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

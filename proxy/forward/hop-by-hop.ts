@@ -15,8 +15,14 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'expect',
 ]);
 
-/** isHopByHop tells whether a lower-case header name must be dropped, given the names `connection` lists. */
-function isHopByHop(name: string, listedByConnection: ReadonlySet<string>): boolean {
+const NOTHING_LISTED: ReadonlySet<string> = new Set();
+
+/**
+ * isHopByHopHeader tells whether a lower-case header name never crosses a proxy: `connection`, `keep-alive`,
+ * `proxy-*`, `te`, `trailer`, `transfer-encoding`, `upgrade`, `expect`, and the names `connection` lists when they
+ * are given.
+ */
+export function isHopByHopHeader(name: string, listedByConnection = NOTHING_LISTED): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listedByConnection.has(name);
 }
 
@@ -41,7 +47,7 @@ export function requestHeadersWithoutHopByHop(headers: WireHeaders): Record<stri
   const listed = namesListedBy(headers.connection);
   const kept: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !isHopByHop(name, listed)) kept[name] = value;
+    if (value !== undefined && !isHopByHopHeader(name, listed)) kept[name] = value;
   }
   return kept;
 }
@@ -55,7 +61,7 @@ export function responseHeadersWithoutHopByHop(headers: IncomingHttpHeaders): Re
   const kept: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    if (value !== undefined && !isHopByHop(lower, listed)) kept[lower] = value;
+    if (value !== undefined && !isHopByHopHeader(lower, listed)) kept[lower] = value;
   }
   return kept;
 }
