@@ -1,7 +1,7 @@
 /**
  * Decoding runs on every call, so it must stay cheap: the target is well under 50 µs for a typical JSON or query
- * call. The bound asserted here is loose (coverage instrumentation and busy CI machines slow things down); the
- * printed figures are the ones to watch.
+ * call. The figures are printed, never asserted (a busy CI machine is not a slow decoder); `npm run bench:proxy`
+ * measures the whole call.
  */
 import t from 'tap';
 import { createAwsDecoder, isDecodeError, type WireRequest } from '../../proxy/decode/index.js';
@@ -68,17 +68,16 @@ const typical: Record<string, WireRequest> = {
   }),
 };
 
-t.test('decodes typical calls in well under 50 µs', async (t) => {
+t.test('typical calls of every protocol decode, and how long each takes is printed', async (t) => {
   const lines: string[] = [];
   for (const [note, request] of Object.entries(typical)) {
-    if (isDecodeError(decode(request))) throw new Error(`${note} does not decode`);
+    t.notOk(isDecodeError(decode(request)), `${note} decodes`);
     for (let i = 0; i < 2000; i++) decode(request); // warm up the JIT
     const runs = 20000;
     const start = process.hrtime.bigint();
     for (let i = 0; i < runs; i++) decode(request);
     const micros = Number(process.hrtime.bigint() - start) / 1000 / runs;
     lines.push(`${note.padEnd(38)} ${micros.toFixed(2)} µs`);
-    t.ok(micros < 250, `${note}: ${micros.toFixed(2)} µs per call`);
   }
   t.comment(`decode time per call\n${lines.join('\n')}`);
 });

