@@ -1,22 +1,9 @@
 /**
- * WireRequest is one HTTP request as the listen stage received it, before any decoding. It does not depend on Node's
- * http module, so tests and other front ends build it directly.
+ * WireRequest is the request as listen received it (`proxy/core/wire-request.ts`). Decode reads a body only when it
+ * is in memory: a stream (a large S3 upload) counts as not read, which is fine for operations whose payload is a
+ * blob; other operations with a declared body are refused as `body-not-read`.
  */
-export interface WireRequest {
-  /** HTTP method, upper-case. */
-  method: string;
-  /** Host the agent connected to: the CONNECT target (the truth) or the Host header; may carry `:port`. */
-  host: string;
-  /** Raw request-target path with its query string, exactly as on the wire (never normalised). */
-  path: string;
-  /** Headers with lower-case names; repeated headers joined with `, ` as Node does. */
-  headers: Readonly<Record<string, string | undefined>>;
-  /**
-   * The whole body, or undefined when the caller did not read it (streaming S3 uploads). An undefined body is fine
-   * for operations whose payload is a blob; other operations with a declared body are refused as `body-not-read`.
-   */
-  body: Uint8Array | undefined;
-}
+export type { WireRequest } from '../core/wire-request.js';
 
 /** DecodeOptions configure a decoder; they are checked once, when the decoder is created. */
 export interface DecodeOptions {

@@ -1,5 +1,5 @@
 import type { CredentialScope } from './sigv4-claim.js';
-import type { WireRequest } from './wire-request.js';
+import type { WireRequest } from '../core/wire-request.js';
 
 /**
  * PayloadMode says how the agent's signature covers the body, and so what the body of an AuthenticatedRequest is:

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { QueryParameter } from './wire-request.js';
+import type { QueryParameter } from '../core/wire-request.js';
 
 /**
  * Airlock's own SigV4 canonicalisation, written from AWS's specification ("Create a canonical request") and kept

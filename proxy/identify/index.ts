@@ -29,4 +29,4 @@ export {
   type WireBody,
   type WireHeaders,
   type WireRequest,
-} from './wire-request.js';
+} from '../core/wire-request.js';

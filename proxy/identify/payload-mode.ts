@@ -3,7 +3,7 @@ import type { PayloadMode } from './authenticated-request.js';
 import { AwsChunkedDecoder } from './aws-chunked.js';
 import type { SigV4Claim } from './sigv4-claim.js';
 import { type BodyVerifier, Sha256BodyVerifier } from './verified-body.js';
-import type { WireHeaders } from './wire-request.js';
+import type { WireHeaders } from '../core/wire-request.js';
 
 const PAYLOAD_MODES: Readonly<Record<string, PayloadMode>> = {
   'UNSIGNED-PAYLOAD': 'unsigned',

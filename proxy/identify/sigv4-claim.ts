@@ -4,7 +4,7 @@ import {
   UnsupportedAuthenticationError,
 } from '../core/errors.js';
 import { SIGV4_ALGORITHM } from './canonical-request.js';
-import { parseQuery, type QueryParameter, splitPath, type WireHeaders } from './wire-request.js';
+import { parseQuery, type QueryParameter, splitPath, type WireHeaders } from '../core/wire-request.js';
 
 /** CredentialScope is the `<date>/<region>/<service>/aws4_request` part of a SigV4 credential. */
 export interface CredentialScope {

@@ -11,7 +11,7 @@ import { buildCanonicalRequest, buildStringToSign, deriveSigningKey, hmacHex, sh
 import { bodyVerifierFor, payloadModeOf } from './payload-mode.js';
 import { formatAmzDate, parseSigV4Claim, type SigV4Claim } from './sigv4-claim.js';
 import { readBodyWithin, verifyBuffer, verifyStream } from './verified-body.js';
-import { isBufferedBody, presentHeaders, splitPath, type WireBody, type WireRequest } from './wire-request.js';
+import { isBufferedBody, presentHeaders, splitPath, type WireBody, type WireRequest } from '../core/wire-request.js';
 
 /** AgentSecret is what Airlock knows about one access key it issued. */
 export interface AgentSecret {

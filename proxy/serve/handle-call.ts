@@ -138,13 +138,7 @@ export function createCallPipeline(stages: CallPipelineStages) {
   }
 
   function decode(request: AuthenticatedRequest, account: ResolvedAccount): CloudCall {
-    const decoded = decodeCall({
-      method: request.method,
-      host: request.host,
-      path: request.path,
-      headers: request.headers,
-      body: request.body instanceof Uint8Array ? request.body : undefined,
-    });
+    const decoded = decodeCall(request);
     const call = isDecodeError(decoded) ? undecodedCall(decoded) : decoded;
     return { ...withAccount(call, account.id), environment: account.environment };
   }

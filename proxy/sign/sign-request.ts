@@ -8,7 +8,7 @@ import {
   splitPath,
   type WireHeaders,
   type WireRequest,
-} from '../identify/wire-request.js';
+} from '../core/wire-request.js';
 import {
   type AwsCredentialIdentity,
   type SigningScope,

@@ -1,7 +1,7 @@
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { InvalidArgumentError } from '../core/errors.js';
-import { parseQuery, presentHeaders, splitPath, type WireRequest } from '../identify/wire-request.js';
+import { parseQuery, presentHeaders, splitPath, type WireRequest } from '../core/wire-request.js';
 import { NodeSha256 } from './node-sha256.js';
 
 /** AwsCredentialIdentity is a set of real AWS credentials. Only the credential source should create one. */

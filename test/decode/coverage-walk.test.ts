@@ -176,7 +176,7 @@ function restRequestsWith(
       query.push(`${encodeURIComponent(wireName)}=${encodeURIComponent(sample(model, memberName, m))}`);
     if (m.location === 'header') headers[wireName.toLowerCase()] = sample(model, memberName, m);
   }
-  let body: Uint8Array | undefined;
+  let body: Uint8Array = new Uint8Array();
   const payload = input?.payload === undefined ? undefined : resolve(model, members[input.payload]!);
   const hasBodyMembers = Object.entries(members).some(
     ([n, m]) => resolve(model, m).location === undefined && n !== input?.payload,
@@ -189,7 +189,7 @@ function restRequestsWith(
   } else if (hasBodyMembers) {
     body = utf8(model.metadata.protocol === 'rest-xml' ? '<Request/>' : '{}');
   }
-  if (body !== undefined) headers['content-length'] = String(body.length);
+  if (body.length > 0) headers['content-length'] = String(body.length);
 
   let host = defaultHost;
   let scopeName = signing;

@@ -26,7 +26,13 @@ export function wire(spec: RequestSpec): WireRequest {
   }
   const body = typeof spec.body === 'string' ? utf8(spec.body) : spec.body;
   if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(body.length);
-  return { method: spec.method ?? 'POST', host: spec.host, path: spec.path ?? '/', headers, body };
+  return {
+    method: spec.method ?? 'POST',
+    host: spec.host,
+    path: spec.path ?? '/',
+    headers,
+    body: body ?? new Uint8Array(),
+  };
 }
 
 /** form builds a query-protocol POST for `service`. */

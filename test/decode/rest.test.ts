@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import t from 'tap';
 import {
   createAwsDecoder,
@@ -487,7 +488,10 @@ const s3Refused: { note: string; request: WireRequest; reason: DecodeError['reas
   },
   {
     note: 'a tagging body the caller did not read',
-    request: s3({ method: 'PUT', host: VIRTUAL_HOST, path: '/?tagging', headers: { 'content-length': '120' } }),
+    request: {
+      ...s3({ method: 'PUT', host: VIRTUAL_HOST, path: '/?tagging', headers: { 'content-length': '120' } }),
+      body: Readable.from([]),
+    },
     reason: 'body-not-read',
   },
   {

@@ -48,7 +48,7 @@ export const PRESIGN_QUERY_KEYS: ReadonlySet<string> = new Set([
  */
 export function readBody(request: AwsRequest, operation: string): Uint8Array | undefined {
   const body = request.wire.body;
-  if (body === undefined) {
+  if (!(body instanceof Uint8Array)) {
     const length = request.wire.headers['content-length'];
     const declared =
       (length !== undefined && length.trim() !== '0') || request.wire.headers['transfer-encoding'] !== undefined;
