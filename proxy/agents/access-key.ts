@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { REDACTED } from '../core/redacted.js';
 
 /**
  * ACCESS_KEY_ID_PATTERN is the shape of the access key ids Airlock issues: 20 characters like AWS's own (`AKIA…`),
@@ -8,7 +9,6 @@ import { inspect } from 'node:util';
 export const ACCESS_KEY_ID_PATTERN = /^AKAL[A-Z2-7]{16}$/;
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const REDACTED = '[redacted]';
 
 /** issueAccessKeyId returns a fresh access key id: `AKAL` and 16 base32 characters, 80 bits from the CSPRNG. */
 export function issueAccessKeyId(): string {

@@ -4,6 +4,17 @@
  * No storage and no HTTP: the store records approvals and votes, the API and the hold stage apply these rules.
  * This file is the folder's only door.
  */
+export type {
+  ApprovalService,
+  ApprovalServiceEvent,
+  GrantRequest,
+  HeldCall,
+  OpenedApproval,
+  VoteRequest,
+  VoteResult,
+  WaitOptions,
+} from './approval-service.js';
+export { ApprovalServiceClosedError } from './approval-service-errors.js';
 export {
   type ApprovalLinkClaims,
   type LinkRefusal,
@@ -37,3 +48,9 @@ export {
   type FingerprintInput,
   fingerprintRequest,
 } from './request-fingerprint.js';
+export {
+  type ApprovalServiceOptions,
+  createApprovalService,
+  MAX_GRANT_MINUTES,
+  MIN_GRANT_MINUTES,
+} from './stored-approval-service.js';

@@ -1,10 +1,11 @@
+import { REDACTED } from '../core/redacted.js';
 import { formatPath } from './canonical-json.js';
 
 /**
  * AUDIT_REDACTED is the one value a secret-looking key may hold in audit data: it records that a secret was present
  * (a `Password` parameter, an `Authorization` header) without recording the secret.
  */
-export const AUDIT_REDACTED = '[redacted]';
+export const AUDIT_REDACTED = REDACTED;
 
 // Endings of a normalised key name (lower case, letters and digits only) that name a credential. Endings rather
 // than substrings, because AWS parameters such as `SecretId`, `MinimumPasswordLength`, `PasswordResetRequired` and

@@ -1,4 +1,7 @@
 import { agentCommand } from './agent.js';
+import { approvalsCommand } from './approvals.js';
+import { approverCommand } from './approver.js';
+import { auditCommand } from './audit.js';
 import { caCommand } from './ca.js';
 import { policyCommand } from './policy.js';
 import { serveCommand } from './serve.js';
@@ -9,7 +12,11 @@ commands:
   serve                     run the proxy agents point HTTPS_PROXY at
   ca export                 print Airlock's CA certificate, which agents must trust
   agent add|list|rotate...  register agents and manage the access keys Airlock issues them
-  policy build|test|check   compile, test or check Rego policies`;
+  policy build|test|check   compile, test or check Rego policies
+  approver add|revoke       issue and revoke approvers' API tokens
+  approvals list|show|approve|deny
+                            see held calls and vote on them (token in $AIRLOCK_TOKEN)
+  audit verify|export       check the audit log's chain, or write it out as JSON lines`;
 
 /** main dispatches `airlock <command> …` to the command's module. */
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
       return agentCommand(rest);
     case 'policy':
       return policyCommand(rest);
+    case 'approver':
+      return approverCommand(rest);
+    case 'approvals':
+      return approvalsCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     default:
       console.error(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Logger, pino } from 'pino';
 import { AgentRegistry } from '../agents/index.js';
+import { loadAuditKeys } from '../audit/index.js';
 import { type AirlockConfig, loadConfig } from '../config/index.js';
 import { CA_CERTIFICATE_FILE, loadOrCreateCertificateAuthority } from '../listen/index.js';
 import { AirlockError } from '../core/errors.js';
+import { loadOrCreateLinkKey } from '../serve/link-key.js';
 import { startAirlock } from '../serve/start-airlock.js';
+import { openSqliteStore } from '../store/index.js';
 
 const USAGE = `usage: airlock serve [--config PATH] [--log-level LEVEL]
 
@@ -32,7 +35,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const log = pino({ level: values['log-level'] ?? config.log.level, base: undefined });
     if (cluster.isPrimary && config.workers > 1) return await runWorkers(config, log);
     const airlock = await startAirlock(config, log);
-    const ready: ProxyReady = { proxy: proxyUrl(airlock.proxyAddress), policy_version: airlock.policy.version };
+    const ready: ProxyReady = {
+      proxy: httpUrl(airlock.proxyAddress),
+      api: httpUrl(airlock.apiAddress),
+      policy_version: airlock.policy.version,
+    };
     if (cluster.isWorker) process.send?.(ready);
     else log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE) }, 'listening');
     await stopSignal();
@@ -55,18 +62,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
 /** ProxyReady is what a started proxy reports: the line `listening` is made of it. */
 interface ProxyReady {
   readonly proxy: string;
+  /** The REST API and approval pages. */
+  readonly api: string;
   readonly policy_version: string;
 }
 
 /**
  * runWorkers runs `config.workers` proxy processes on one listen address (node:cluster hands connections out in
- * turn), so the proxy can use every core. The CA and the secrets key are created here first, so workers starting
+ * turn), so the proxy can use every core. The CA, the keys and the database are created here first, so workers starting
  * together never race to create them. A worker that fails at start stops them all (its own stderr line says why);
  * one that dies later is replaced.
  */
 async function runWorkers(config: AirlockConfig, log: Logger): Promise<number> {
   await loadOrCreateCertificateAuthority(config.stateDir);
   AgentRegistry.open(config.stateDir);
+  // The database's schema and the keys, too: workers then only open what exists, never migrate or create at once.
+  await openSqliteStore({ stateDir: config.stateDir }).close();
+  loadAuditKeys(config.stateDir, { mayCreate: true });
+  loadOrCreateLinkKey(config.stateDir);
   let stopping = false;
   const started = new Promise<ProxyReady>((resolve, reject) => {
     let ready = 0;
@@ -115,8 +128,8 @@ function stopSignal(): Promise<void> {
   });
 }
 
-function proxyUrl({ host, port }: { host: string; port: number }): string {
-  return `http://${host}:${port}`;
+function httpUrl({ host, port }: { host: string; port: number }): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

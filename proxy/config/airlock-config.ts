@@ -1,4 +1,5 @@
 import type { CredentialSourceConfig } from '../sign/credential-source.js';
+import type { ApprovalsConfig, NotificationsConfig, OidcConfig } from './approvals-config.js';
 
 /** ListenAddress is where a server listens: a host name or IP address, and a port (0 picks a free one). */
 export interface ListenAddress {
@@ -77,6 +78,11 @@ export interface AirlockConfig {
   readonly log: LogConfig;
   /** Proxy processes sharing the listen address (node:cluster); 1 runs the proxy in this process. */
   readonly workers: number;
+  readonly approvals: ApprovalsConfig;
+  /** How approvers authenticate besides Airlock's own API tokens. */
+  readonly approvers: { readonly oidc?: OidcConfig };
+  /** Where held calls are announced. The secrets in it are read from the environment and never logged. */
+  readonly notify: NotificationsConfig;
 
   /**
    * accountFor returns the account an agent's calls act in: the agent's own account when it has one (undefined if

@@ -12,6 +12,14 @@ export {
   type PolicyConfig,
   type UpstreamRoute,
 } from './airlock-config.js';
+export {
+  type ApprovalsConfig,
+  DEFAULT_HOLD_SECONDS,
+  type NotificationsConfig,
+  type OidcConfig,
+  type SlackConfig,
+  type SlackUser,
+} from './approvals-config.js';
 export { parseByteSize } from './byte-size.js';
 export { isHostPattern, matchesHostPattern } from './host-pattern.js';
 export {

@@ -13,6 +13,7 @@ import {
   type UpstreamRoute,
 } from './airlock-config.js';
 import { parseByteSize } from './byte-size.js';
+import { readApprovals, readApprovers, readNotifications } from './approvals-config.js';
 import { ConfigReader, join } from './config-reader.js';
 import { readCredentials, type ResolvePath } from './credentials.js';
 import { isHostPattern, matchesHostPattern } from './host-pattern.js';
@@ -43,6 +44,9 @@ const TOP_LEVEL_KEYS = [
   'accounts',
   'log',
   'workers',
+  'approvals',
+  'approvers',
+  'notify',
 ] as const;
 const LIMIT_SIZES = ['max_header_bytes', 'max_decoded_body_bytes', 'max_buffered_body_bytes'] as const;
 const LIMIT_SECONDS = [
@@ -158,6 +162,9 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
   const workers = reader.optionalInteger(root.workers, 'workers', 1, 64) ?? 1;
   const logFields = reader.mapping(root.log, 'log', ['level']);
   const log = { level: reader.oneOf(logFields.level, 'log.level', LOG_LEVELS, 'info') };
+  const approvals = readApprovals(reader, root.approvals, api);
+  const approvers = readApprovers(reader, root.approvers);
+  const notify = readNotifications(reader, root.notify, context.env);
 
   const config: AirlockConfig = {
     file: context.file,
@@ -171,6 +178,9 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
     accounts,
     log,
     workers,
+    approvals,
+    approvers,
+    notify,
     accountFor(agentAccount) {
       return agentAccount === undefined
         ? accounts.find((account) => account.default)

@@ -258,6 +258,12 @@ export class SecretsKeyError extends AirlockError {
   override readonly code: string = 'AIRLOCK_ERR_SECRETS_KEY';
 }
 
+/** LinkKeyError: the key that signs approval links cannot be read or created, or others can read it. */
+export class LinkKeyError extends AirlockError {
+  override readonly name: string = 'LinkKeyError';
+  override readonly code: string = 'AIRLOCK_ERR_LINK_KEY';
+}
+
 /**
  * AgentSecretIntegrityError: an agent's encrypted secret failed authentication, so its record in agents.json was
  * altered, moved to another agent, or written with another key. The call is refused; an operator should look.

@@ -79,7 +79,7 @@ export interface UndecodedCall {
 export type CloudCall = DecodedCall | UndecodedCall;
 
 /** REDACTED replaces the value of a parameter the service model marks sensitive (passwords, secrets, SSE-C keys). */
-export const REDACTED = '(sensitive)';
+export { REDACTED } from '../core/redacted.js';
 
 /** undecodedCall turns a DecodeError into the call the policy and the audit log see. */
 export function undecodedCall(error: DecodeError): UndecodedCall {

@@ -15,12 +15,16 @@ export { errorTargetOf } from './error-target.js';
 export {
   accessDenied,
   agentAuthenticationFailed,
+  approvalDenied,
+  approvalExpired,
   approvalRequired,
+  type HeldApproval,
   internalFailure,
   type PendingApproval,
   payloadTooLarge,
   type RefusalOptions,
   type RefusedCall,
   refusalFor,
+  stillHeld,
   upstreamFailed,
 } from './refusals.js';

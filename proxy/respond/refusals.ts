@@ -55,6 +55,19 @@ const BAD_GATEWAY = codes(
 );
 const GATEWAY_TIMEOUT = codes('RequestTimeout', 'RequestTimeout', 'RequestTimeout', 'RequestTimeoutException', 504);
 
+/**
+ * A call still waiting for approval is answered with the throttling codes SDKs retry on their own: botocore's
+ * legacy `_retry.json` and standard mode, and `@smithy/service-error-classification`'s THROTTLING_ERROR_CODES, all
+ * list `Throttling`, `ThrottlingException`, `SlowDown` and `RequestLimitExceeded`. The statuses are the ones AWS
+ * sends with them. Each retry re-joins the same approval by fingerprint, so the wait continues where it was.
+ */
+const STILL_HELD = {
+  s3: { code: 'SlowDown', status: 503 },
+  query: { code: 'Throttling', status: 400 },
+  ec2: { code: 'RequestLimitExceeded', status: 503 },
+  json: { code: 'ThrottlingException', status: 400 },
+} as const satisfies AwsErrorCodes;
+
 /** A body over Airlock's limit; not retried by any SDK. */
 const TOO_LARGE = codes(
   'EntityTooLarge',
@@ -103,6 +116,55 @@ export function approvalRequired(
 ): AwsErrorReply {
   const where = options.approval === undefined ? '' : ` (approval ${options.approval.id}: ${options.approval.url})`;
   return render(call, ACCESS_DENIED, `Airlock requires approval for ${callName(call)}: ${reason}${where}`, options);
+}
+
+/** HeldApproval is the approval a held call waits on, as the agent's error message names it. */
+export interface HeldApproval extends PendingApproval {
+  readonly expiresAt: string;
+}
+
+/**
+ * stillHeld answers a call whose approval is still pending when the hold time is up: a throttling error the agent's
+ * SDK retries by itself, naming the approval and its link so that a human reading the CLI's output can act.
+ */
+export function stillHeld(
+  call: RefusedCall,
+  reason: string,
+  approval: HeldApproval,
+  options: RefusalOptions = {},
+): AwsErrorReply {
+  const message =
+    `Airlock is holding ${callName(call)} until it is approved (approval ${approval.id}, open until ` +
+    `${approval.expiresAt}: ${approval.url}): ${reason}. Retrying the same call waits for the same approval.`;
+  return render(call, STILL_HELD, message, options);
+}
+
+/** approvalDenied answers a held call whose approval was denied; a retry of the same call gets the same answer. */
+export function approvalDenied(
+  call: RefusedCall,
+  approval: { readonly id: string; readonly deniedBy: string | undefined; readonly comment?: string | undefined },
+  options: RefusalOptions = {},
+): AwsErrorReply {
+  const by = approval.deniedBy === undefined ? '' : ` by ${approval.deniedBy}`;
+  const comment = approval.comment === undefined || approval.comment === '' ? '' : `: ${approval.comment}`;
+  return render(
+    call,
+    ACCESS_DENIED,
+    `Airlock: approval ${approval.id} for ${callName(call)} was denied${by}${comment}`,
+    options,
+  );
+}
+
+/** approvalExpired answers a held call whose approval ran out of time undecided. It is not retried automatically. */
+export function approvalExpired(
+  call: RefusedCall,
+  approval: { readonly id: string; readonly expiresAt: string },
+  options: RefusalOptions = {},
+): AwsErrorReply {
+  const message =
+    `Airlock: approval ${approval.id} for ${callName(call)} expired at ${approval.expiresAt} without enough ` +
+    'approvals; run the call again to ask again';
+  return render(call, ACCESS_DENIED, message, options);
 }
 
 /**

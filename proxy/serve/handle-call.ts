@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AgentRecord, AgentRegistry } from '../agents/index.js';
+import type { AuditLog } from '../audit/index.js';
 import { AgentAuthenticationError, AirlockError, RequestBodyError, UpstreamError } from '../core/errors.js';
 import { type AwsDecoder, type CloudCall, isDecodeError, undecodedCall, withAccount } from '../decode/index.js';
 import { buildPolicyInput, type Decision, type PolicyEngine } from '../decide/index.js';
@@ -11,6 +12,7 @@ import {
   scrubResponse,
   type UpstreamResponse,
 } from '../forward/index.js';
+import type { HoldStage } from '../hold/index.js';
 import {
   type AuthenticatedRequest,
   type LookupAgentSecret,
@@ -36,9 +38,14 @@ export interface CallPipelineStages {
   readonly agents: Pick<AgentRegistry, 'lookupSecret' | 'get'>;
   readonly decodeCall: AwsDecoder;
   readonly policy: PolicyEngine;
+  readonly hold: HoldStage;
   readonly accounts: AccountCredentials;
   readonly forwarder: Forwarder;
   readonly log: Logger;
+  /** Every decision is appended before the call goes on, and every forwarded call once it is answered. */
+  readonly audit: Pick<AuditLog, 'append'>;
+  /** Hears every call's record when it is done, for metrics. */
+  readonly observe?: (record: Readonly<CallRecord>, latencyMs: number) => void;
   readonly limits: {
     /** Bodies up to this size are read before identify so they can be decoded; larger ones stream. */
     readonly maxDecodedBodyBytes: number;
@@ -49,8 +56,8 @@ export interface CallPipelineStages {
   readonly clock?: () => Date;
 }
 
-/** CallRecord is what the log line of one call says; the audit log will hash-chain the same facts. */
-interface CallRecord {
+/** CallRecord is what the log line of one call says; the audit log hash-chains the same facts. */
+export interface CallRecord {
   agent?: string;
   action?: string;
   account?: string;
@@ -59,6 +66,10 @@ interface CallRecord {
   decision?: Decision['effect'];
   reason?: string;
   policy_version?: string;
+  approval?: string;
+  grant?: string;
+  /** What became of a held call that was not let through: `pending`, `denied`, `expired`, `cancelled`, `used`. */
+  hold?: string;
   upstream_status?: number;
   status?: number;
   withheld?: readonly string[];
@@ -71,7 +82,7 @@ interface CallRecord {
  * Nothing goes upstream unless identify has verified the agent's signature and the policy has allowed the call.
  */
 export function createCallPipeline(stages: CallPipelineStages) {
-  const { agents, decodeCall, policy, accounts, forwarder, log, limits } = stages;
+  const { agents, decodeCall, policy, hold, accounts, forwarder, log, audit, limits } = stages;
   const clock = stages.clock ?? (() => new Date());
   const lookupSecret: LookupAgentSecret = (accessKeyId) => agents.lookupSecret(accessKeyId);
 
@@ -109,27 +120,52 @@ export function createCallPipeline(stages: CallPipelineStages) {
       record.decision = decision.effect;
       record.reason = decision.reason;
       record.policy_version = decision.policyVersion;
-      if (decision.effect !== 'allow') return reply(response, record, refusalFor(call, decision));
       const releaseCredentials = decision.releaseCredentials;
-      if (isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
+      if (decision.effect === 'allow' && isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
         record.decision = 'deny';
         record.reason = CREDENTIALS_NOT_RELEASED;
-        return reply(response, record, accessDenied(call, CREDENTIALS_NOT_RELEASED));
+      }
+      await audit.append('call.decided', decidedEntry(record, decision));
+      if (record.decision === 'deny') return reply(response, record, accessDenied(call, record.reason ?? ''));
+      if (decision.effect === 'hold' && decision.approval !== undefined) {
+        const held = await hold(
+          authenticated,
+          agent,
+          call,
+          { ...decision, approval: decision.approval },
+          agentGone.signal,
+        );
+        if (held.approvalId !== undefined) record.approval = held.approvalId;
+        if (!held.cleared) {
+          record.hold = held.outcome;
+          return reply(response, record, held.reply);
+        }
+        if (held.grantId !== undefined) record.grant = held.grantId;
+        if (isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
+          record.error = 'credentials-not-released';
+          return reply(response, record, accessDenied(call, CREDENTIALS_NOT_RELEASED));
+        }
+      } else if (decision.effect !== 'allow') {
+        return reply(response, record, refusalFor(call, decision));
       }
 
       const signed = await signRequest(authenticated, await account.credentials(), authenticated.authentication.scope);
       const upstream = await forwarder.forward(signed, { signal: agentGone.signal });
       record.upstream_status = upstream.status;
+      const forwarded = audit.append('call.forwarded', forwardedEntry(record));
       await relay(
         releaseCredentials || carriesBlob(call) ? upstream : await withheldCredentials(upstream, call, record),
         response,
         record,
       );
+      await forwarded;
     } catch (error) {
       answerFailure(error, wire, response, record);
     } finally {
       if (wire !== undefined && !(wire.body instanceof Uint8Array) && !wire.body.readableEnded) wire.body.destroy();
-      log.info({ ...record, latency_ms: Math.round((performance.now() - started) * 100) / 100 }, 'call');
+      const latencyMs = performance.now() - started;
+      log.info({ ...record, latency_ms: Math.round(latencyMs * 100) / 100 }, 'call');
+      stages.observe?.(record, latencyMs);
     }
   };
 
@@ -191,6 +227,42 @@ export function createCallPipeline(stages: CallPipelineStages) {
     log.error({ err: error, agent: record.agent, action: record.action }, 'call failed');
     reply(response, record, internalFailure(target));
   }
+}
+
+/** decidedEntry is the audit entry of a decision: who asked for what, and what the policy said. */
+function decidedEntry(record: CallRecord, decision: Decision): Record<string, unknown> {
+  return {
+    agent: record.agent,
+    action: record.action,
+    account: record.account,
+    environment: record.environment,
+    resource: record.resource,
+    decision: record.decision,
+    reason: record.reason,
+    policy_version: record.policy_version,
+    ...(decision.failClosed === undefined ? {} : { fail_closed: decision.failClosed }),
+    ...(decision.approval === undefined
+      ? {}
+      : {
+          requirement: {
+            min_approvers: decision.approval.minApprovers,
+            groups: decision.approval.groups,
+            timeout_seconds: decision.approval.timeoutSeconds,
+          },
+        }),
+  };
+}
+
+/** forwardedEntry is the audit entry of a call that went upstream, with what let it through. */
+function forwardedEntry(record: CallRecord): Record<string, unknown> {
+  return {
+    agent: record.agent,
+    action: record.action,
+    resource: record.resource,
+    approval: record.approval,
+    grant: record.grant,
+    upstream_status: record.upstream_status,
+  };
 }
 
 const BODY_UNREAD: ReadonlySet<string> = new Set(['body-too-large', 'body-not-read']);

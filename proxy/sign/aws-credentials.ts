@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { AwsCredentialIdentity } from './sign-wire-request.js';
+import { REDACTED } from '../core/redacted.js';
 
 /** AwsCredentialsInit are the parts of a set of credentials. */
 export interface AwsCredentialsInit {
@@ -10,8 +11,6 @@ export interface AwsCredentialsInit {
   /** When temporary credentials stop working; undefined for long-lived keys. */
   readonly expiration?: Date | undefined;
 }
-
-const REDACTED = '[redacted]';
 
 /**
  * AwsCredentials holds real AWS credentials and will not print them: the secret and the session token live in

@@ -16,4 +16,10 @@ export { type Grant, type GrantUses, type NewGrant } from './grant-record.js';
 export { SCHEMA_VERSION } from './sqlite-schema.js';
 export { STORE_FILE, type SqliteStoreLocation } from './sqlite-connection.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-export { type ApprovalJoin, type ListApprovalsOptions, type Store } from './store.js';
+export {
+  type ApprovalJoin,
+  type ListApprovalsOptions,
+  type ListGrantsOptions,
+  type ResolvedApprovalsPage,
+  type Store,
+} from './store.js';

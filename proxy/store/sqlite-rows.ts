@@ -25,6 +25,8 @@ export interface ApprovalRow {
   readonly expires_at: number;
   readonly resolved_at: number | null;
   readonly used_at: number | null;
+  /** Numbers resolutions in commit order (see sqlite-schema.ts); null while pending. */
+  readonly resolution_seq: number | null;
 }
 
 /** VoteRow is a row of `approval_votes`. */

@@ -105,9 +105,33 @@ CREATE TABLE audit_checkpoints (
 ) STRICT;
 `;
 
+// Resolutions are numbered in commit order, so a process waiting on approvals can ask "what was resolved since
+// number N" with one indexed query, however many calls it holds, and miss nothing another process resolved. SQLite
+// has one writer at a time and the trigger reads the maximum inside the resolving transaction, so a number is only
+// ever handed out above every committed one. Approvals resolved before this step are numbered in resolution order.
+const RESOLUTION_SEQUENCE = `
+ALTER TABLE approvals ADD COLUMN resolution_seq INTEGER;
+UPDATE approvals SET resolution_seq = numbered.seq
+FROM (SELECT id, row_number() OVER (ORDER BY resolved_at, id) AS seq FROM approvals WHERE state <> 'pending') AS numbered
+WHERE approvals.id = numbered.id;
+CREATE UNIQUE INDEX approvals_by_resolution ON approvals (resolution_seq);
+
+CREATE TRIGGER approvals_number_resolutions
+AFTER UPDATE OF state ON approvals WHEN OLD.state = 'pending' AND NEW.state <> 'pending'
+BEGIN
+  UPDATE approvals SET resolution_seq = (SELECT coalesce(max(resolution_seq), 0) + 1 FROM approvals) WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER approvals_resolution_seq_never_changes
+BEFORE UPDATE OF resolution_seq ON approvals
+WHEN OLD.resolution_seq IS NOT NULL AND NEW.resolution_seq IS NOT OLD.resolution_seq
+BEGIN SELECT RAISE(ABORT, 'a resolution keeps its number'); END;
+`;
+
 /** MIGRATIONS is the schema's history, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { description: 'approvals, votes, grants, approver tokens, audit log', sql: INITIAL_SCHEMA },
+  { description: 'resolutions numbered in commit order', sql: RESOLUTION_SEQUENCE },
 ];
 
 /** SCHEMA_VERSION is the `user_version` of a database this Airlock has fully migrated. */

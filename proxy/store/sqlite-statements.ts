@@ -35,6 +35,13 @@ export interface ApprovalListQuery {
   readonly limit: number;
 }
 
+/** GrantListQuery binds `listGrants`; null means "no filter". */
+export interface GrantListQuery {
+  readonly agentId: string | null;
+  readonly activeAt: number | null;
+  readonly limit: number;
+}
+
 /**
  * SqliteStatements are every statement the store runs, prepared once when the store opens. Guarded updates carry
  * their guard in the WHERE clause, so the check and the change are one step and `changes` says whether it applied.
@@ -62,6 +69,13 @@ export interface SqliteStatements {
   readonly resolveApproval: Statement<[{ id: string; state: ResolvedApprovalState; at: number }]>;
   readonly markApprovalUsed: Statement<[{ id: string; at: number }]>;
   readonly expireDueApprovals: Statement<[{ now: number }], { id: string }>;
+  readonly anyApprovalDue: Statement<[{ now: number }], { due: number }>;
+  readonly latestApprovalFor: Statement<[{ fingerprint: string; now: number }], ApprovalRow>;
+  /** Takes a JSON array of approval ids. */
+  readonly approvalsWithIds: Statement<[string], ApprovalRow>;
+  readonly lastResolutionSeq: Statement<[], { seq: number }>;
+  readonly approvalsResolvedAfter: Statement<[{ after: number; limit: number }], ApprovalRow>;
+  readonly nextPendingExpiry: Statement<[], { expires_at: number | null }>;
 
   readonly insertGrant: Statement<
     [
@@ -84,6 +98,7 @@ export interface SqliteStatements {
     GrantRow
   >;
   readonly useGrant: Statement<[{ id: string; at: number }]>;
+  readonly listGrants: Statement<[GrantListQuery], GrantRow>;
 
   readonly insertApproverToken: Statement<
     [
@@ -152,6 +167,18 @@ export function prepareStatements(db: Database): SqliteStatements {
       UPDATE approvals SET state = 'expired', resolved_at = @now
       WHERE state = 'pending' AND expires_at <= @now
       RETURNING id`),
+    anyApprovalDue: db.prepare(`
+      SELECT EXISTS (SELECT 1 FROM approvals WHERE state = 'pending' AND expires_at <= @now) AS due`),
+    latestApprovalFor: db.prepare(`
+      SELECT * FROM approvals
+      WHERE fingerprint = @fingerprint AND created_at <= @now
+      ORDER BY created_at DESC, id DESC
+      LIMIT 1`),
+    approvalsWithIds: db.prepare('SELECT * FROM approvals WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id'),
+    lastResolutionSeq: db.prepare('SELECT coalesce(max(resolution_seq), 0) AS seq FROM approvals'),
+    approvalsResolvedAfter: db.prepare(`
+      SELECT * FROM approvals WHERE resolution_seq > @after ORDER BY resolution_seq LIMIT @limit`),
+    nextPendingExpiry: db.prepare("SELECT min(expires_at) AS expires_at FROM approvals WHERE state = 'pending'"),
 
     insertGrant: db.prepare(`
       INSERT INTO grants (id, approval_id, agent_id, iam_action, resource, created_by, created_at, expires_at, uses)
@@ -168,6 +195,14 @@ export function prepareStatements(db: Database): SqliteStatements {
     useGrant: db.prepare(`
       UPDATE grants SET use_count = use_count + 1, last_used_at = @at
       WHERE id = @id AND created_at <= @at AND expires_at > @at AND (uses = 'until-expiry' OR use_count = 0)`),
+    // "Active" is exactly what findUsableGrant would take: in force and not used up.
+    listGrants: db.prepare(`
+      SELECT * FROM grants
+      WHERE (@agentId IS NULL OR agent_id = @agentId)
+        AND (@activeAt IS NULL
+             OR (created_at <= @activeAt AND expires_at > @activeAt AND (uses = 'until-expiry' OR use_count = 0)))
+      ORDER BY created_at DESC, id DESC
+      LIMIT @limit`),
 
     insertApproverToken: db.prepare(`
       INSERT INTO approver_tokens (id, token_hash, approver_id, approver_groups, created_at, expires_at)

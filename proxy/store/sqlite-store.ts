@@ -34,8 +34,8 @@ import {
   type VoteRow,
 } from './sqlite-rows.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
-import type { ApprovalJoin, ListApprovalsOptions, Store } from './store.js';
-import { epochMs } from './timestamps.js';
+import type { ApprovalJoin, ListApprovalsOptions, ListGrantsOptions, ResolvedApprovalsPage, Store } from './store.js';
+import { epochMs, isoTimestampOrUndefined } from './timestamps.js';
 
 /** SqliteStoreOptions tune the SQLite store; the defaults suit `airlock serve` and the CLI beside it. */
 export interface SqliteStoreOptions {
@@ -49,6 +49,7 @@ export interface SqliteStoreOptions {
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
+const MAX_BATCH_IDS = 10_000;
 // auditRecords reads the log a page at a time rather than holding one cursor open across `await`s, which would pin
 // a read snapshot (and the WAL behind it) for as long as a slow consumer takes.
 const AUDIT_PAGE_SIZE = 500;
@@ -155,11 +156,7 @@ class SqliteStore implements Store {
           beforeId: before?.id ?? null,
           limit,
         });
-        const votesByApproval = new Map<string, VoteRow[]>(rows.map((row) => [row.id, []]));
-        for (const vote of this.#statements.votesOfApprovals.all(JSON.stringify(rows.map((row) => row.id)))) {
-          votesByApproval.get(vote.approval_id)?.push(vote);
-        }
-        return rows.map((row) => approvalFromRow(row, votesByApproval.get(row.id) ?? []));
+        return this.#withVotesOf(rows);
       })(),
     );
   }
@@ -221,12 +218,64 @@ class SqliteStore implements Store {
 
   async expireDueApprovals(now: string): Promise<string[]> {
     const nowMs = epochMs('now', now);
-    return this.#use(() =>
-      this.#statements.expireDueApprovals
+    return this.#use(() => {
+      // Waiting processes sweep several times a second; a read first spares them the write lock when nothing is due.
+      if (this.#statements.anyApprovalDue.get({ now: nowMs })?.due !== 1) {
+        return [];
+      }
+      return this.#statements.expireDueApprovals
         .all({ now: nowMs })
         .map((row) => row.id)
-        .sort(),
+        .sort();
+    });
+  }
+
+  async latestApprovalFor(fingerprint: string, now: string): Promise<Approval | undefined> {
+    checkSha256Hex('fingerprint', fingerprint);
+    const nowMs = epochMs('now', now);
+    return this.#use(() =>
+      this.#db.transaction((): Approval | undefined => {
+        const row = this.#statements.latestApprovalFor.get({ fingerprint, now: nowMs });
+        return row === undefined ? undefined : this.#withVotes(row);
+      })(),
     );
+  }
+
+  async getApprovals(ids: readonly string[]): Promise<Approval[]> {
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+      throw new InvalidArgumentError('ids must be an array of strings');
+    }
+    if (ids.length > MAX_BATCH_IDS) {
+      throw new InvalidArgumentError(`at most ${MAX_BATCH_IDS} ids at once`);
+    }
+    return this.#use(() =>
+      this.#db.transaction((): Approval[] =>
+        this.#withVotesOf(this.#statements.approvalsWithIds.all(JSON.stringify(ids))),
+      )(),
+    );
+  }
+
+  async lastResolutionSeq(): Promise<number> {
+    return this.#use(() => this.#statements.lastResolutionSeq.get()?.seq ?? 0);
+  }
+
+  async approvalsResolvedAfter(seq: number, limit: number): Promise<ResolvedApprovalsPage> {
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw new InvalidArgumentError('seq must be a non-negative integer');
+    }
+    if (checkPositiveInteger('limit', limit) > MAX_LIST_LIMIT) {
+      throw new InvalidArgumentError(`limit must be at most ${MAX_LIST_LIMIT}`);
+    }
+    return this.#use(() =>
+      this.#db.transaction((): ResolvedApprovalsPage => {
+        const rows = this.#statements.approvalsResolvedAfter.all({ after: seq, limit });
+        return { approvals: this.#withVotesOf(rows), lastSeq: rows.at(-1)?.resolution_seq ?? seq };
+      })(),
+    );
+  }
+
+  async nextPendingExpiry(): Promise<string | undefined> {
+    return this.#use(() => isoTimestampOrUndefined(this.#statements.nextPendingExpiry.get()?.expires_at ?? null));
   }
 
   async createGrant(grant: NewGrant): Promise<Grant> {
@@ -283,6 +332,16 @@ class SqliteStore implements Store {
       this.#requireGrant(id);
       return false;
     });
+  }
+
+  async listGrants(options: ListGrantsOptions = {}): Promise<Grant[]> {
+    const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+    if (checkPositiveInteger('limit', limit) > MAX_LIST_LIMIT) {
+      throw new InvalidArgumentError(`limit must be at most ${MAX_LIST_LIMIT}`);
+    }
+    const agentId = options.agentId === undefined ? null : checkText('agentId', options.agentId);
+    const activeAt = options.activeAt === undefined ? null : epochMs('activeAt', options.activeAt);
+    return this.#use(() => this.#statements.listGrants.all({ agentId, activeAt, limit }).map(grantFromRow));
   }
 
   async putApproverToken(token: ApproverToken): Promise<void> {
@@ -411,6 +470,15 @@ class SqliteStore implements Store {
 
   #withVotes(row: ApprovalRow): Approval {
     return approvalFromRow(row, this.#statements.votesOfApproval.all(row.id));
+  }
+
+  /** #withVotesOf builds several approvals with one query for all their votes; call it inside a transaction. */
+  #withVotesOf(rows: readonly ApprovalRow[]): Approval[] {
+    const votesByApproval = new Map<string, VoteRow[]>(rows.map((row) => [row.id, []]));
+    for (const vote of this.#statements.votesOfApprovals.all(JSON.stringify(rows.map((row) => row.id)))) {
+      votesByApproval.get(vote.approval_id)?.push(vote);
+    }
+    return rows.map((row) => approvalFromRow(row, votesByApproval.get(row.id) ?? []));
   }
 
   #requireApproval(id: string): Approval {

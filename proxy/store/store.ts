@@ -21,6 +21,23 @@ export interface ListApprovalsOptions {
   readonly before?: string;
 }
 
+/** ListGrantsOptions filter `listGrants`. */
+export interface ListGrantsOptions {
+  readonly agentId?: string;
+  /** Only grants in force at this time and not used up: those `findUsableGrant` could return. */
+  readonly activeAt?: string;
+  /** At most this many, 1 to 1000; default 100. */
+  readonly limit?: number;
+}
+
+/** ResolvedApprovalsPage is a page of `approvalsResolvedAfter`. */
+export interface ResolvedApprovalsPage {
+  /** In resolution order, with their votes. */
+  readonly approvals: Approval[];
+  /** The number of the last resolution in the page (the one asked after, when the page is empty): ask after it next. */
+  readonly lastSeq: number;
+}
+
 /**
  * Store is Airlock's durable state: approvals with their votes, grants, approver tokens and the audit log. Every
  * method returns a Promise, so that an implementation over the network (PostgreSQL, for several replicas) has the
@@ -83,6 +100,31 @@ export interface Store extends AuditStorage {
   expireDueApprovals(now: string): Promise<string[]>;
 
   /**
+   * latestApprovalFor gives the newest approval for a fingerprint created at or before `now`, in whatever state: the
+   * approval service reads it to answer a retry of a denied call with its denial rather than a new prompt.
+   */
+  latestApprovalFor(fingerprint: string, now: string): Promise<Approval | undefined>;
+
+  /** getApprovals reads up to 10,000 approvals in one step, ordered by id; unknown ids are left out. */
+  getApprovals(ids: readonly string[]): Promise<Approval[]>;
+
+  /**
+   * lastResolutionSeq gives the number of the newest resolution. Every move out of `pending` (by `resolveApproval` or
+   * `expireDueApprovals`, in any process) is numbered in commit order: a resolution committed after this call has a
+   * higher number. 0 when nothing was resolved yet.
+   */
+  lastResolutionSeq(): Promise<number>;
+
+  /**
+   * approvalsResolvedAfter gives the approvals whose resolution is numbered above `seq`, oldest resolution first, at
+   * most `limit` (1 to 1000). Waiting calls in every process learn of decisions this way, with one query for all.
+   */
+  approvalsResolvedAfter(seq: number, limit: number): Promise<ResolvedApprovalsPage>;
+
+  /** nextPendingExpiry gives the earliest `expiresAt` of a pending approval, if there is one. */
+  nextPendingExpiry(): Promise<string | undefined>;
+
+  /**
    * createGrant stores a grant.
    *
    * @throws StoreConflictError when `grant.id` is already taken
@@ -105,6 +147,9 @@ export interface Store extends AuditStorage {
    * @throws GrantNotFoundError for an unknown id
    */
   useGrant(id: string, at: string): Promise<boolean>;
+
+  /** listGrants lists grants newest first (by creation time, then id). */
+  listGrants(options?: ListGrantsOptions): Promise<Grant[]>;
 
   /**
    * putApproverToken stores a new approver token (its hash). Tokens are never replaced: issue a new one and revoke

@@ -12,7 +12,12 @@ let airlock: AirlockProcess;
 
 t.before(async () => {
   moto = await startMoto();
-  airlock = await startAirlock({ upstream: moto.url, credentials: moto.credentials });
+  // Held calls wait one second here, then get the retryable error; test/e2e/approvals.test.ts covers approving.
+  airlock = await startAirlock({
+    upstream: moto.url,
+    credentials: moto.credentials,
+    config: { approvals: { hold_seconds: 1 } },
+  });
 });
 t.teardown(async () => {
   await airlock?.stop();
@@ -67,7 +72,7 @@ t.test('a denied call fails with the policy reason in the CLI error, and never r
   t.equal(moto.accessLog.length, before, 'moto saw nothing');
 });
 
-t.test('a held call is refused, saying that approval is required', async (t) => {
+t.test('a held call that is not approved in time is answered with the approval and its link', async (t) => {
   const keys = await airlock.addAgent('iam-bot', 'dave@example.com');
   const held = await aws(
     keys,
@@ -79,7 +84,8 @@ t.test('a held call is refused, saying that approval is required', async (t) => 
     '{"Version":"2012-10-17","Statement":[]}',
   );
   t.not(held.code, 0);
-  t.match(held.stderr, /approval/i);
+  t.match(held.stderr, /Throttling/, 'a throttling error, which SDKs retry by themselves');
+  t.match(held.stderr, /approval apv_\S+, open until \S+: http:\/\/127\.0\.0\.1:\d+\/approvals\/apv_\S+\?token=/);
   t.match(held.stderr, /iam:CreateRole changes who may do what/);
 });
 

@@ -81,7 +81,7 @@ t.test('opening creates the state directory 0700 and airlock.db 0600, in WAL mod
   t.teardown(() => raw.close());
   t.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
   t.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-  t.equal(SCHEMA_VERSION, 1);
+  t.equal(SCHEMA_VERSION, 2);
 });
 
 t.test('a database file can be named outright', async (t) => {

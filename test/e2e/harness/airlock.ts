@@ -22,6 +22,8 @@ export type LogLine = Record<string, unknown> & { msg?: string };
 export interface AirlockProcess {
   readonly directory: string;
   readonly proxyUrl: string;
+  /** The REST API and approval pages. */
+  readonly apiUrl: string;
   readonly proxyPort: number;
   readonly caPath: string;
   readonly caPem: string;
@@ -32,7 +34,12 @@ export interface AirlockProcess {
   rssBytes(): number;
   /** waitForLog resolves with the first log line (already printed or to come) that matches. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-  stop(): Promise<void>;
+  /** cli runs `airlock ARGS --config <this process's config>` with `env` added to a clean environment. */
+  cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
+  /** kill ends the process with SIGKILL, as a crash would, and keeps its directory for a restart. */
+  kill(): Promise<void>;
+  /** stop ends the process (SIGTERM) and removes its directory unless told to keep it. */
+  stop(options?: { readonly keepDirectory?: boolean }): Promise<void>;
 }
 
 export interface StartAirlockOptions {
@@ -44,13 +51,17 @@ export interface StartAirlockOptions {
   readonly environment?: string;
   /** Extra top-level configuration, merged over the defaults here. */
   readonly config?: Record<string, unknown>;
+  /** Start in this directory (one a killed Airlock left) instead of a new one: its state directory is kept. */
+  readonly directory?: string;
+  /** Extra environment variables for the Airlock process (secrets that the configuration names). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** startAirlock writes an airlock.yaml, runs `airlock serve`, and waits until it says it is listening. */
 export async function startAirlock(options: StartAirlockOptions): Promise<AirlockProcess> {
-  const directory = mkdtempSync(join(tmpdir(), 'airlock-e2e-'));
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'airlock-e2e-'));
   const policyDir = join(directory, 'rego');
-  cpSync(options.policyDir ?? join(ROOT, 'rego'), policyDir, { recursive: true });
+  cpSync(options.policyDir ?? join(ROOT, 'rego'), policyDir, { recursive: true, force: true });
   const proxyPort = await freePort();
   const apiPort = await freePort();
   const config = {
@@ -77,6 +88,7 @@ export async function startAirlock(options: StartAirlockOptions): Promise<Airloc
       PATH: process.env.PATH,
       AIRLOCK_REAL_ACCESS_KEY_ID: options.credentials.accessKeyId,
       AIRLOCK_REAL_SECRET_ACCESS_KEY: options.credentials.secretAccessKey,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -139,6 +151,7 @@ export async function startAirlock(options: StartAirlockOptions): Promise<Airloc
   return {
     directory,
     proxyUrl: `http://127.0.0.1:${proxyPort}`,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
     proxyPort,
     caPath,
     caPem: readFileSync(caPath, 'utf8'),
@@ -147,9 +160,15 @@ export async function startAirlock(options: StartAirlockOptions): Promise<Airloc
     addAgent: (name, owner, groups = []) => addAgent(configPath, name, owner, groups),
     rssBytes: () => rssOf(child.pid!),
     waitForLog,
-    stop: async () => {
+    cli: (args, env = {}) =>
+      run(process.execPath, [MAIN, ...args, '--config', configPath], { PATH: process.env.PATH, ...env }),
+    kill: async () => {
+      child.kill('SIGKILL');
       await stopChild(child, 5_000);
-      rmSync(directory, { recursive: true, force: true });
+    },
+    stop: async ({ keepDirectory = false } = {}) => {
+      await stopChild(child, 5_000);
+      if (!keepDirectory) rmSync(directory, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,200 @@
+import { type ConfigReader, join } from './config-reader.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** ApprovalsConfig says how long a held call waits on its connection and where approval links point. */
+export interface ApprovalsConfig {
+  /** How long the agent's connection is kept open for a decision before it gets the retryable error. */
+  readonly holdSeconds: number;
+  /** The base of approval links in chat messages: how approvers' browsers reach the API port. */
+  readonly publicUrl: string;
+}
+
+/** OidcConfig is the identity provider whose bearer tokens authenticate approvers. */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly groupsClaim: string;
+}
+
+/** SlackUser maps a Slack member who presses a button to the approver they are. */
+export interface SlackUser {
+  readonly slackUserId: string;
+  readonly approverId: string;
+  readonly groups: readonly string[];
+}
+
+/** SlackConfig: an incoming webhook, or a bot token and channel (buttons), or both. Secrets come from the environment. */
+export interface SlackConfig {
+  readonly webhookUrl?: string;
+  readonly botToken?: string;
+  readonly channel?: string;
+  readonly apiUrl: string;
+  /** Verifies the interactivity endpoint's requests; required with a bot token, whose messages carry buttons. */
+  readonly signingSecret?: string;
+  readonly users: readonly SlackUser[];
+}
+
+/** NotificationsConfig lists where held calls are announced. */
+export interface NotificationsConfig {
+  readonly slack?: SlackConfig;
+  readonly teams?: { readonly webhookUrl: string };
+  readonly webhooks: readonly { readonly url: string; readonly secret: string }[];
+}
+
+/** DEFAULT_HOLD_SECONDS stays under botocore's 60-second read timeout, so the CLI sees our answer, not its own. */
+export const DEFAULT_HOLD_SECONDS = 55;
+const MAX_HOLD_SECONDS = 600;
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+export function readApprovals(
+  reader: ConfigReader,
+  value: unknown,
+  api: { readonly host: string; readonly port: number },
+): ApprovalsConfig {
+  const fields = reader.mapping(value, 'approvals', ['hold_seconds', 'public_url']);
+  const holdSeconds = reader.positiveNumber(fields.hold_seconds, 'approvals.hold_seconds', DEFAULT_HOLD_SECONDS);
+  if (holdSeconds > MAX_HOLD_SECONDS) {
+    reader.fail('approvals.hold_seconds', `at most ${MAX_HOLD_SECONDS} seconds`, holdSeconds);
+  }
+  const host = api.host.includes(':') ? `[${api.host}]` : api.host;
+  const publicUrl =
+    fields.public_url === undefined
+      ? `http://${host}:${api.port}`
+      : readBaseUrl(reader, fields.public_url, 'approvals.public_url');
+  return { holdSeconds, publicUrl };
+}
+
+export function readApprovers(reader: ConfigReader, value: unknown): { readonly oidc?: OidcConfig } {
+  const fields = reader.mapping(value, 'approvers', ['oidc']);
+  if (fields.oidc === undefined) return {};
+  const oidc = reader.mapping(fields.oidc, 'approvers.oidc', ['issuer', 'audience', 'groups_claim']);
+  return {
+    oidc: {
+      // Tokens' `iss` must equal the issuer exactly, trailing slash and all (Auth0's ends in one): kept as written.
+      issuer:
+        (readBaseUrl(reader, oidc.issuer, 'approvers.oidc.issuer'),
+        reader.string(oidc.issuer, 'approvers.oidc.issuer')),
+      audience: reader.string(oidc.audience, 'approvers.oidc.audience'),
+      groupsClaim: reader.string(oidc.groups_claim, 'approvers.oidc.groups_claim', 'groups'),
+    },
+  };
+}
+
+export function readNotifications(reader: ConfigReader, value: unknown, env: Environment): NotificationsConfig {
+  const fields = reader.mapping(value, 'notify', ['slack', 'teams', 'webhooks']);
+  const secret = (name: unknown, path: string): string => readSecretFromEnv(reader, name, path, env);
+  const optionalSecret = (name: unknown, path: string): string | undefined =>
+    name === undefined ? undefined : secret(name, path);
+
+  let slack: SlackConfig | undefined;
+  if (fields.slack !== undefined) {
+    const path = 'notify.slack';
+    const slackFields = reader.mapping(fields.slack, path, [
+      'webhook_url_env',
+      'bot_token_env',
+      'channel',
+      'signing_secret_env',
+      'api_url',
+      'users',
+    ]);
+    const webhookUrl = optionalSecret(slackFields.webhook_url_env, join(path, 'webhook_url_env'));
+    const botToken = optionalSecret(slackFields.bot_token_env, join(path, 'bot_token_env'));
+    const channel = reader.optionalString(slackFields.channel, join(path, 'channel'));
+    const signingSecret = optionalSecret(slackFields.signing_secret_env, join(path, 'signing_secret_env'));
+    if (webhookUrl === undefined && botToken === undefined) {
+      reader.invalid(path, 'needs webhook_url_env, or bot_token_env with channel');
+    }
+    if (botToken !== undefined && (channel === undefined || signingSecret === undefined)) {
+      reader.invalid(path, 'a bot token posts buttons: it needs channel and signing_secret_env too');
+    }
+    slack = {
+      ...(webhookUrl === undefined
+        ? {}
+        : { webhookUrl: readUrlSecret(reader, webhookUrl, join(path, 'webhook_url_env')) }),
+      ...(botToken === undefined ? {} : { botToken }),
+      ...(channel === undefined ? {} : { channel }),
+      ...(signingSecret === undefined ? {} : { signingSecret }),
+      apiUrl: readBaseUrl(reader, slackFields.api_url ?? 'https://slack.com/api', join(path, 'api_url')),
+      users: readSlackUsers(reader, slackFields.users, join(path, 'users')),
+    };
+  }
+
+  let teams: NotificationsConfig['teams'];
+  if (fields.teams !== undefined) {
+    const teamsFields = reader.mapping(fields.teams, 'notify.teams', ['webhook_url_env']);
+    const url = secret(teamsFields.webhook_url_env, 'notify.teams.webhook_url_env');
+    teams = { webhookUrl: readUrlSecret(reader, url, 'notify.teams.webhook_url_env') };
+  }
+
+  const webhooks = reader.list(fields.webhooks, 'notify.webhooks').map((entry, index) => {
+    const path = join('notify.webhooks', index);
+    const webhookFields = reader.mapping(entry, path, ['url', 'secret_env']);
+    return {
+      url: readBaseUrl(reader, webhookFields.url, join(path, 'url')),
+      secret: secret(webhookFields.secret_env, join(path, 'secret_env')),
+    };
+  });
+  return { ...(slack === undefined ? {} : { slack }), ...(teams === undefined ? {} : { teams }), webhooks };
+}
+
+function readSlackUsers(reader: ConfigReader, value: unknown, path: string): SlackUser[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    reader.fail(path, 'a mapping of Slack member ids to approvers', value);
+  }
+  return Object.entries(value).map(([slackUserId, entry]) => {
+    const userPath = join(path, slackUserId);
+    if (!SLACK_USER_ID.test(slackUserId)) reader.invalid(userPath, 'expected a Slack member id such as U0123ABCD');
+    const fields = reader.mapping(entry, userPath, ['approver', 'groups']);
+    const groups = reader
+      .list(fields.groups, join(userPath, 'groups'))
+      .map((group, index) => reader.string(group, join(join(userPath, 'groups'), index)));
+    return { slackUserId, approverId: reader.string(fields.approver, join(userPath, 'approver')), groups };
+  });
+}
+
+/** readSecretFromEnv reads the variable a `*_env` key names. The message names the variable, never its value. */
+function readSecretFromEnv(reader: ConfigReader, name: unknown, path: string, env: Environment): string {
+  const variable = reader.string(name, path);
+  if (!ENV_NAME.test(variable)) reader.fail(path, 'the name of an environment variable (UPPER_CASE)', variable);
+  const secret = env[variable];
+  if (secret === undefined || secret === '') reader.invalid(path, `environment variable ${variable} is not set`);
+  return secret;
+}
+
+/** readBaseUrl reads an http(s) URL with no query, fragment or password; a trailing slash is dropped. */
+function readBaseUrl(reader: ConfigReader, value: unknown, path: string): string {
+  const expected = 'an http:// or https:// URL with no query or password';
+  const text = reader.string(value, path);
+  const url = parseUrl(text);
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    reader.fail(path, expected, text);
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+/** readUrlSecret checks a webhook URL read from the environment; the message never shows it (it is the secret). */
+function readUrlSecret(reader: ConfigReader, text: string, path: string): string {
+  const url = parseUrl(text);
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    reader.invalid(path, 'the variable does not hold an http:// or https:// URL');
+  }
+  return url.href;
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
