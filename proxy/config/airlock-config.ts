@@ -46,6 +46,9 @@ export interface AccountConfig {
   readonly credentials: CredentialSourceConfig;
 }
 
+/** STORE_SYNCS are the values of `store.sync`: when a write to the embedded database reaches the disk. */
+export const STORE_SYNCS = ['normal', 'full'] as const;
+
 /** LOG_LEVELS are the levels `log.level` accepts, most verbose first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -83,6 +86,7 @@ export interface AirlockConfig {
   readonly approvers: { readonly oidc?: OidcConfig };
   /** Where held calls are announced. The secrets in it are read from the environment and never logged. */
   readonly notify: NotificationsConfig;
+  readonly store: { readonly sync: (typeof STORE_SYNCS)[number] };
 
   /**
    * accountFor returns the account an agent's calls act in: the agent's own account when it has one (undefined if

@@ -10,6 +10,7 @@ import {
   type LimitsConfig,
   type ListenAddress,
   LOG_LEVELS,
+  STORE_SYNCS,
   type UpstreamRoute,
 } from './airlock-config.js';
 import { parseByteSize } from './byte-size.js';
@@ -47,6 +48,7 @@ const TOP_LEVEL_KEYS = [
   'approvals',
   'approvers',
   'notify',
+  'store',
 ] as const;
 const LIMIT_SIZES = ['max_header_bytes', 'max_decoded_body_bytes', 'max_buffered_body_bytes'] as const;
 const LIMIT_SECONDS = [
@@ -165,6 +167,8 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
   const approvals = readApprovals(reader, root.approvals, api);
   const approvers = readApprovers(reader, root.approvers);
   const notify = readNotifications(reader, root.notify, context.env);
+  const storeFields = reader.mapping(root.store, 'store', ['sync']);
+  const store = { sync: reader.oneOf(storeFields.sync, 'store.sync', STORE_SYNCS, 'normal') };
 
   const config: AirlockConfig = {
     file: context.file,
@@ -181,6 +185,7 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
     approvals,
     approvers,
     notify,
+    store,
     accountFor(agentAccount) {
       return agentAccount === undefined
         ? accounts.find((account) => account.default)

@@ -51,7 +51,9 @@ export async function startAirlock(config: AirlockConfig, log: Logger): Promise<
   const metrics = createAirlockMetrics();
   const resources = new Resources();
   try {
-    const store = resources.add(openSqliteStore({ stateDir: config.stateDir }), (opened) => opened.close());
+    const store = resources.add(openSqliteStore({ stateDir: config.stateDir }, { sync: config.store.sync }), (opened) =>
+      opened.close(),
+    );
     const audit = resources.add(
       await AuditLog.open(store, loadAuditKeys(config.stateDir, { mayCreate: true })),
       (log) => log.close(),

@@ -14,7 +14,7 @@ export {
 export { type ApproverToken } from './approver-token-record.js';
 export { type Grant, type GrantUses, type NewGrant } from './grant-record.js';
 export { SCHEMA_VERSION } from './sqlite-schema.js';
-export { STORE_FILE, type SqliteStoreLocation } from './sqlite-connection.js';
+export { STORE_FILE, type SqliteStoreLocation, type StoreSync } from './sqlite-connection.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export {
   type ApprovalJoin,

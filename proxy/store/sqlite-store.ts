@@ -23,7 +23,7 @@ import {
 import { type ApproverToken, validateApproverToken } from './approver-token-record.js';
 import { type Grant, type NewGrant, validateNewGrant } from './grant-record.js';
 import { checkJsonObject, checkPositiveInteger, checkSha256Hex, checkText } from './record-fields.js';
-import { openSqliteConnection, type SqliteStoreLocation } from './sqlite-connection.js';
+import { openSqliteConnection, type SqliteStoreLocation, type StoreSync } from './sqlite-connection.js';
 import {
   approvalFromRow,
   approverTokenFromRow,
@@ -44,6 +44,8 @@ export interface SqliteStoreOptions {
    * 5000 ms. Transactions here last microseconds, so reaching it means another process is stuck holding the lock.
    */
   readonly busyTimeoutMs?: number;
+  /** When a commit reaches the disk; default `normal`. See sqlite-connection.ts. */
+  readonly sync?: StoreSync;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -70,7 +72,9 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
     throw new InvalidArgumentError('busyTimeoutMs must be an integer from 0 to 2147483647');
   }
-  const db = openSqliteConnection(location, busyTimeoutMs);
+  const sync = options.sync ?? 'normal';
+  if (sync !== 'normal' && sync !== 'full') throw new InvalidArgumentError("sync must be 'normal' or 'full'");
+  const db = openSqliteConnection(location, busyTimeoutMs, sync);
   try {
     return new SqliteStore(db, prepareStatements(db));
   } catch (error) {

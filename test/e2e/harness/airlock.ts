@@ -157,11 +157,16 @@ export async function startAirlock(options: StartAirlockOptions): Promise<Airloc
     caPem: readFileSync(caPath, 'utf8'),
     pid: child.pid!,
     logs,
-    addAgent: (name, owner, groups = []) => addAgent(configPath, name, owner, groups),
+    addAgent: (name, owner, groups = []) => addAgent(configPath, name, owner, groups, options.env),
     rssBytes: () => rssOf(child.pid!),
     waitForLog,
+    // Every command reads the whole configuration, so it sees the secrets the configuration names, as serve does.
     cli: (args, env = {}) =>
-      run(process.execPath, [MAIN, ...args, '--config', configPath], { PATH: process.env.PATH, ...env }),
+      run(process.execPath, [MAIN, ...args, '--config', configPath], {
+        PATH: process.env.PATH,
+        ...options.env,
+        ...env,
+      }),
     kill: async () => {
       child.kill('SIGKILL');
       await stopChild(child, 5_000);
@@ -173,10 +178,16 @@ export async function startAirlock(options: StartAirlockOptions): Promise<Airloc
   };
 }
 
-async function addAgent(configPath: string, name: string, owner: string, groups: readonly string[]) {
+async function addAgent(
+  configPath: string,
+  name: string,
+  owner: string,
+  groups: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+) {
   const args = [MAIN, 'agent', 'add', name, '--owner', owner, '--config', configPath];
   for (const group of groups) args.push('--group', group);
-  const { code, stdout, stderr } = await run(process.execPath, args, { PATH: process.env.PATH });
+  const { code, stdout, stderr } = await run(process.execPath, args, { PATH: process.env.PATH, ...env });
   if (code !== 0) throw new Error(`airlock agent add failed (${code}): ${stderr}`);
   const accessKeyId = /AWS_ACCESS_KEY_ID=(\S+)/.exec(stdout)?.[1];
   const secretAccessKey = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(stdout)?.[1];
