@@ -23,7 +23,7 @@ import {
   parseGrantListQuery,
   parseVoteBody,
 } from './request-input.js';
-import { approvalView, grantView } from './views.js';
+import { type ApprovalListView, approvalView, grantView, type VoteOutcomeView } from './views.js';
 
 /** RestApiOptions are what the REST API serves from. */
 export interface RestApiOptions {
@@ -62,6 +62,9 @@ const BEARER_CHALLENGE = 'Bearer realm="airlock"';
  * const api = createRestApi({ approvals, authenticator, metrics, audit, log });
  * const app = new Hono().route('/', api); // the caller composes and serves
  */
+/** APPROVAL_PATH finds the approval a request is about, for refusals recorded before any route matched. */
+const APPROVAL_PATH = /^\/v1\/approvals\/([^/]+)/;
+
 export function createRestApi(options: RestApiOptions): Hono<RestApiEnv> {
   const { approvals, authenticator, metrics, audit, log } = options;
   const clock = options.clock ?? (() => new Date());
@@ -74,7 +77,8 @@ export function createRestApi(options: RestApiOptions): Hono<RestApiEnv> {
     message: string,
     approver?: Approver,
   ): Promise<Response> {
-    const approvalId = c.req.param('id');
+    // In the `/v1/*` authentication middleware no route has matched yet, so `:id` is read from the path itself.
+    const approvalId = c.req.param('id') ?? APPROVAL_PATH.exec(c.req.path)?.[1];
     await audit.append('api.refused', {
       route: c.req.path.slice(0, MAX_AUDITED_PATH_LENGTH),
       method: c.req.method,
@@ -110,12 +114,13 @@ export function createRestApi(options: RestApiOptions): Hono<RestApiEnv> {
       if (VOTE_CONFLICTS.has(result.reason)) return c.json(apiErrorBody(result.reason, result.message), 409);
       return refuse(c, 403, result.reason, result.message, approver);
     }
-    return c.json({
+    const answer: VoteOutcomeView = {
       approval: approvalView(result.approval, clock(), approvals.linkFor(result.approval)),
       outcome: result.tally.outcome,
       still_needed: result.tally.stillNeeded,
       ...(result.grant === undefined ? {} : { grant: grantView(result.grant) }),
-    });
+    };
+    return c.json(answer);
   }
 
   app.use(async function noStore(c, next) {
@@ -149,10 +154,11 @@ export function createRestApi(options: RestApiOptions): Hono<RestApiEnv> {
     }
     const now = clock();
     const shown = page.slice(0, query.limit);
-    return c.json({
+    const answer: ApprovalListView = {
       approvals: shown.map((approval) => approvalView(approval, now, approvals.linkFor(approval))),
       next_before: page.length > query.limit ? (shown.at(-1)?.id ?? null) : null,
-    });
+    };
+    return c.json(answer);
   });
 
   app.get('/v1/approvals/:id', async (c) => {

@@ -1,9 +1,11 @@
-import type { ApprovalState } from '../approvals/index.js';
+import type { ApprovalState, TallyOutcome } from '../approvals/index.js';
 import type { Approval, Grant } from '../store/index.js';
 
 /**
- * The REST API's JSON shapes (snake_case), built from stored records. The CLI reads them and the pages may reuse
- * them; a field added here is added for every reader, so none is removed or renamed without a new API version.
+ * The REST API's JSON shapes (snake_case), built from stored records. The CLI parses answers as these types, the
+ * generic webhook sends `ApprovalView`, and the pages share its idea of state and time left; a field added here is
+ * added for every reader, so none is removed or renamed without a new API version. This module imports types only,
+ * so that the CLI can import it without loading server code.
  */
 
 /** VoteView is one recorded vote. */
@@ -53,11 +55,34 @@ export interface GrantView {
   readonly use_count: number;
 }
 
+/** ApprovalListView is `GET /v1/approvals`: newest first; `next_before` continues the listing. */
+export interface ApprovalListView {
+  readonly approvals: readonly ApprovalView[];
+  readonly next_before: string | null;
+}
+
+/** VoteOutcomeView is the answer to an approve or deny vote. */
+export interface VoteOutcomeView {
+  readonly approval: ApprovalView;
+  /** `expired` only when the time ran out as the vote was counted. */
+  readonly outcome: TallyOutcome;
+  readonly still_needed: number;
+  readonly grant?: GrantView;
+}
+
+/** shownState is the approval's state as of `now`: a pending approval whose time has run out is shown expired. */
+export function shownState(approval: Approval, now: Date): ApprovalState {
+  return approval.state === 'pending' && now.getTime() >= Date.parse(approval.expiresAt) ? 'expired' : approval.state;
+}
+
+/** secondsLeft is how long a pending approval has until it expires, in whole seconds rounded up; 0 once it has. */
+export function secondsLeft(approval: Approval, now: Date): number {
+  return Math.max(0, Math.ceil((Date.parse(approval.expiresAt) - now.getTime()) / 1000));
+}
+
 /** approvalView builds an approval's view as of `now`, with the page link the caller made for it. */
 export function approvalView(approval: Approval, now: Date, link: string): ApprovalView {
-  const expiresAtMs = Date.parse(approval.expiresAt);
-  const timeUp = now.getTime() >= expiresAtMs;
-  const state = approval.state === 'pending' && timeUp ? 'expired' : approval.state;
+  const state = shownState(approval, now);
   return {
     id: approval.id,
     state,
@@ -71,7 +96,7 @@ export function approvalView(approval: Approval, now: Date, link: string): Appro
     },
     created_at: approval.createdAt,
     expires_at: approval.expiresAt,
-    seconds_left: state === 'pending' ? Math.ceil((expiresAtMs - now.getTime()) / 1000) : 0,
+    seconds_left: state === 'pending' ? secondsLeft(approval, now) : 0,
     ...(approval.resolvedAt === undefined ? {} : { resolved_at: approval.resolvedAt }),
     ...(approval.usedAt === undefined ? {} : { used_at: approval.usedAt }),
     votes: approval.votes.map((vote) => ({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { approvalPayload } from './approval-view.js';
+// views.ts, not api/index.ts: the view is a pure function, and the API's door would load the web framework.
+import { approvalView } from '../api/views.js';
 import type { NotifyChannel, NotifyEvent, SendAttempt } from './delivery-lane.js';
 import { failOnStatus, postJson } from './http-post.js';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
@@ -8,7 +9,8 @@ import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
 export type WebhookEventName = 'approval.created' | 'approval.resolved';
 
 /**
- * signedWebhookChannel posts `{"event", "approval", "link"}` signed with the receiver's secret. Every attempt of one
+ * signedWebhookChannel posts `{"event", "approval", "link"}` signed with the receiver's secret; `approval` is the REST
+ * API's ApprovalView, so a receiver parses both with one type. Every attempt of one
  * notification sends the same body and the same `X-Airlock-Delivery` id, so a receiver can drop duplicates; the
  * signature is made afresh per attempt, as its time must be current.
  */
@@ -21,7 +23,7 @@ export function signedWebhookChannel(name: string, url: URL, secret: string, clo
       const eventName: WebhookEventName = event.type === 'created' ? 'approval.created' : 'approval.resolved';
       const body = JSON.stringify({
         event: eventName,
-        approval: approvalPayload(event.approval, event.link, clock()),
+        approval: approvalView(event.approval, clock(), event.link),
         link: event.link,
       });
       const deliveryId = randomUUID();

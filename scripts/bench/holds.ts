@@ -28,7 +28,8 @@ import { NodeSha256 } from '../../proxy/sign/index.js';
  * Airlock's RSS (VmRSS and VmHWM from /proc/<pid>/status) is read idle, with all N held, and after. This prints
  * figures; it judges nothing. The agents, the upstream and Airlock share this machine's cores.
  * `--dir` is where the temporary directory (with Airlock's state: SQLite store, audit log) goes; default the OS's
- * temporary directory. Every store write and audit append is fsynced, so the disk under it shapes the latency.
+ * temporary directory. With `store.sync: full` every write is fsynced there, so the disk under it shapes the latency.
+ * `--profile DIR` writes a V8 CPU profile of the Airlock process there.
  */
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -41,8 +42,11 @@ const { values: flags } = parseArgs({
     'approve-concurrency': { type: 'string', default: '20' },
     'open-concurrency': { type: 'string', default: '64' },
     dir: { type: 'string', default: tmpdir() },
+    profile: { type: 'string' },
+    sync: { type: 'string', default: 'normal' },
   },
 });
+if (flags.sync !== 'normal' && flags.sync !== 'full') throw new Error('--sync is normal or full');
 const calls = positiveInteger(flags.calls, '--calls');
 const approveConcurrency = positiveInteger(flags['approve-concurrency'], '--approve-concurrency');
 const openConcurrency = positiveInteger(flags['open-concurrency'], '--open-concurrency');
@@ -127,7 +131,7 @@ function printPreamble(): void {
   console.log(`bench:holds — ${process.argv.slice(2).join(' ') || '(defaults)'}`);
   console.log(
     `calls ${calls}, open concurrency ${openConcurrency}, approve concurrency ${approveConcurrency}, ` +
-      `hold_seconds ${HOLD_SECONDS}, state in ${directory}`,
+      `hold_seconds ${HOLD_SECONDS}, store.sync ${flags.sync}, state in ${directory}`,
   );
   console.log(
     `machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), ` +
@@ -202,6 +206,7 @@ async function startAirlock(upstreamPort: number): Promise<RunningAirlock> {
     upstreams: [{ hosts: ['*.amazonaws.com', 'amazonaws.com'], url: `http://127.0.0.1:${upstreamPort}` }],
     accounts: [{ id: '123456789012', environment: 'prod', credentials: { type: 'env', prefix: 'BENCH_REAL' } }],
     approvals: { hold_seconds: HOLD_SECONDS },
+    store: { sync: flags.sync },
   };
   const configPath = join(directory, 'airlock.yaml');
   writeFileSync(configPath, stringify(config));
@@ -221,7 +226,8 @@ async function startAirlock(upstreamPort: number): Promise<RunningAirlock> {
   const approverToken = /alt_[A-Za-z0-9_-]{43}/.exec(approver.stdout)?.[0];
   if (approverToken === undefined) throw new Error('approver add printed no token');
 
-  const child = spawn(process.execPath, [MAIN, 'serve', '--config', configPath], {
+  const profile = flags.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(flags.profile)}`];
+  const child = spawn(process.execPath, [...profile, MAIN, 'serve', '--config', configPath], {
     env,
     cwd: directory,
     stdio: ['ignore', 'pipe', 'inherit'],

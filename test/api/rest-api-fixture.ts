@@ -2,9 +2,7 @@ import { createHash, createSecretKey, generateKeyPairSync, randomBytes } from 'n
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
-import { type Logger, pino } from 'pino';
 import type { Test } from 'tap';
 import { createRestApi, type RestApiEnv } from '../../proxy/api/index.js';
 import { createApprovalService, type ApprovalService, type HeldCall } from '../../proxy/approvals/index.js';
@@ -12,6 +10,7 @@ import { createApproverAuthenticator, issueApproverToken, type OidcVerifier } fr
 import { AuditLog, type AuditRecord } from '../../proxy/audit/index.js';
 import { type AirlockMetrics, createAirlockMetrics } from '../../proxy/metrics/index.js';
 import { openSqliteStore, type Store } from '../../proxy/store/index.js';
+import { memoryLog } from '../harness/memory-log.js';
 
 /**
  * The REST API over the real parts: a SQLite store in a temporary directory, a real audit log, the real approval
@@ -75,23 +74,14 @@ export async function startApiFixture(t: Test, options: FixtureOptions = {}): Pr
   const approvals = createApprovalService({ store, audit, linkKey: randomBytes(32), publicUrl: PUBLIC_URL, clock });
   const authenticator = createApproverAuthenticator({ store, clock, ...(options.oidc ? { oidc: options.oidc } : {}) });
   const metrics = createAirlockMetrics();
-  const lines: string[] = [];
-  const log: Logger = pino(
-    { base: undefined },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  );
+  const memory = memoryLog({ base: undefined, level: 'info' });
   const app = createRestApi({
     approvals: options.wrapApprovals?.(approvals) ?? approvals,
     authenticator,
     metrics,
     audit,
     clock,
-    log,
+    log: memory.log,
   });
   t.teardown(async () => {
     await approvals.close();
@@ -152,6 +142,6 @@ export async function startApiFixture(t: Test, options: FixtureOptions = {}): Pr
       }
       return records;
     },
-    logged: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    logged: memory.entries,
   };
 }

@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import type { Test } from 'tap';
 import {
   type ApprovalService,
@@ -12,12 +10,14 @@ import {
 } from '../../proxy/approvals/index.js';
 import { AuditLog, type AuditRecord, loadAuditKeys, verifyAuditLog } from '../../proxy/audit/index.js';
 import { openSqliteStore, type Store } from '../../proxy/store/index.js';
+import { createRoleCall, ROLE_ARN } from '../harness/decoded-call.js';
+import { memoryLog } from '../harness/memory-log.js';
 import { tempStateDir } from '../store/helpers.js';
 
 /** T0 is the tests' starting "now". */
 export const T0 = Date.parse('2026-11-21T03:00:00.000Z');
 export const PUBLIC_URL = 'https://airlock.example.com';
-export const ROLE = 'arn:aws:iam::123456789012:role/app';
+export const ROLE = ROLE_ARN;
 
 /** FakeClock is the one clock every service, store call and audit log in a world reads. */
 export class FakeClock {
@@ -53,7 +53,7 @@ export interface ServiceProcess {
   readonly events: ApprovalServiceEvent[];
   readonly calls: StoreCalls;
   /** The error lines the service logged. */
-  readonly logged: string[];
+  readonly logged: readonly string[];
 }
 
 /** World is a state directory with a shared fake clock; `process()` opens another "process" on its store file. */
@@ -94,13 +94,7 @@ export function openWorld(t: Test): World {
       const store = openSqliteStore({ stateDir });
       const audit = await AuditLog.open(store, { ...keys(), now: clock.now });
       const calls: StoreCalls = new Map();
-      const logged: string[] = [];
-      const sink = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          logged.push(chunk.toString());
-          done();
-        },
-      });
+      const memory = memoryLog({ level: 'warn' });
       const service = createApprovalService({
         store: countingStore(store, calls),
         audit,
@@ -108,11 +102,11 @@ export function openWorld(t: Test): World {
         publicUrl: PUBLIC_URL,
         clock: clock.now,
         pollIntervalMs: options.pollIntervalMs ?? 10,
-        log: pino({ level: 'warn' }, sink),
+        log: memory.log,
       });
       const events: ApprovalServiceEvent[] = [];
       service.subscribe((event) => events.push(event));
-      const opened = { store, audit, service, events, calls, logged };
+      const opened = { store, audit, service, events, calls, logged: memory.lines };
       processes.push(opened);
       return opened;
     },
@@ -154,16 +148,7 @@ export function heldCall(overrides: Partial<HeldCall> = {}, label = 'CreateRole 
       agentId: 'deploy-bot',
     }),
     agent: { id: 'deploy-bot', owner: 'alice@example.com' },
-    call: {
-      cloud: 'aws',
-      service: 'iam',
-      action: 'CreateRole',
-      iam_action: 'iam:CreateRole',
-      account: '123456789012',
-      environment: 'prod',
-      resource: ROLE,
-      params: { RoleName: 'app' },
-    },
+    call: { ...createRoleCall() },
     reason: 'creating IAM roles in prod needs an SRE',
     requirement: { minApprovers: 1, groups: ['sre'], timeoutSeconds: 900 },
     policyVersion: 'policy-test-1',

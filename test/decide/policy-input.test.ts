@@ -2,21 +2,9 @@ import t from 'tap';
 import { InvalidArgumentError } from '../../proxy/core/errors.js';
 import { buildPolicyInput, type PolicyInputParts } from '../../proxy/decide/index.js';
 import type { DecodedCall } from '../../proxy/decode/index.js';
+import { createRoleCall } from '../harness/decoded-call.js';
 
-const call: DecodedCall = {
-  cloud: 'aws',
-  service: 'iam',
-  action: 'CreateRole',
-  iam_action: 'iam:CreateRole',
-  region: 'us-east-1',
-  account: '123456789012',
-  environment: 'prod',
-  resource: 'arn:aws:iam::123456789012:role/app',
-  read_only: false,
-  params: { RoleName: 'app' },
-  decoded: true,
-  protocol: 'query',
-};
+const call: DecodedCall = createRoleCall();
 
 function parts(overrides: Partial<PolicyInputParts> = {}): PolicyInputParts {
   return {

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { InvalidArgumentError } from '../../proxy/core/errors.js';
 import { createNotifier } from '../../proxy/notify/index.js';
+import { memoryLog } from '../harness/memory-log.js';
 import {
   approvedApproval,
   DRAIN_MS,
   LINK,
-  memoryLog,
   pendingApproval,
   startNotifier,
   startReceiver,
@@ -170,8 +170,7 @@ t.test("a resolution waits for its approval's announcement, which other approval
     }
     return { status: 200 };
   });
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { webhooks: [{ url: receiver.url, secret: SECRET }] }, { log });
+  const { notifier } = startNotifier(t, { webhooks: [{ url: receiver.url, secret: SECRET }] });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   notifier.handle({ type: 'resolved', approval: approvedApproval(), link: LINK });
   notifier.handle({ type: 'created', approval: pendingApproval({ id: 'apv_two' }), link: LINK });

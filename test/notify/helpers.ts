@@ -1,10 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import pino, { type Logger } from 'pino';
 import type { Test } from 'tap';
 import { createNotifier, type Notifier, type NotifierOptions, type NotifyConfig } from '../../proxy/notify/index.js';
 import type { Approval } from '../../proxy/store/index.js';
+import { memoryLog } from '../harness/memory-log.js';
+import { createRoleCall } from '../harness/decoded-call.js';
 
 /** NOW is the tests' pinned clock. */
 export const NOW = new Date('2030-01-01T00:01:00.000Z');
@@ -64,50 +64,23 @@ export async function startReceiver(
   return { url: `http://127.0.0.1:${port}`, requests };
 }
 
-/** MemoryLog is a pino logger whose output is kept as text, to search for what must never be logged. */
-export interface MemoryLog {
-  readonly log: Logger;
-  text(): string;
-  /** entries parses every line logged. */
-  entries(): Record<string, unknown>[];
-}
-
-/** memoryLog makes a debug-level pino logger writing to memory. */
-export function memoryLog(): MemoryLog {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return {
-    log: pino({ level: 'debug' }, sink),
-    text: () => text,
-    entries: () =>
-      text
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
-
 /** OutcomeCounts records `onOutcome` calls as `notifier:outcome` strings, in order. */
 export type OutcomeLog = string[];
 
 /**
  * startNotifier creates a notifier with short backoff that is closed when the test ends; its outcomes are pushed to
- * the returned list.
+ * the returned list. It logs at debug level to memory unless `options.log` says where.
  */
 export function startNotifier(
   t: Test,
   config: NotifyConfig,
-  options: Partial<NotifierOptions> & { log: Logger },
+  options: Partial<NotifierOptions> = {},
 ): { notifier: Notifier; outcomes: OutcomeLog } {
   const outcomes: OutcomeLog = [];
   const notifier = createNotifier(config, {
     clock: () => NOW,
     onOutcome: (name, outcome) => outcomes.push(`${name}:${outcome}`),
+    log: memoryLog().log,
     ...options,
     delivery: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 20, ...options.delivery },
   });
@@ -125,20 +98,7 @@ export function pendingApproval(overrides: Partial<Approval> = {}): Approval {
     fingerprint: 'a'.repeat(64),
     agentId: 'deploy-bot',
     agentOwner: 'alice@example.com',
-    call: {
-      cloud: 'aws',
-      service: 'iam',
-      action: 'CreateRole',
-      iam_action: 'iam:CreateRole',
-      region: 'us-east-1',
-      account: '123456789012',
-      environment: 'prod',
-      resource: 'arn:aws:iam::123456789012:role/app',
-      read_only: false,
-      params: { RoleName: 'app' },
-      decoded: true,
-      protocol: 'query',
-    },
+    call: { ...createRoleCall() },
     reason: 'IAM writes in prod need two approvers',
     requirement: { minApprovers: 2, groups: ['sre', 'security'], timeoutSeconds: 900 },
     createdAt: '2030-01-01T00:00:00.000Z',

@@ -6,7 +6,6 @@ import {
   DRAIN_MS,
   json,
   LINK,
-  memoryLog,
   NOW,
   pendingApproval,
   startNotifier,
@@ -18,12 +17,9 @@ const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
 t.test('a webhook event is snake_case JSON signed with HMAC-SHA256 over "<t>.<body>"', async (t) => {
   const receiver = await startReceiver(t, () => ({ status: 204 }));
-  const { log } = memoryLog();
-  const { notifier, outcomes } = startNotifier(
-    t,
-    { webhooks: [{ url: `${receiver.url}/airlock/events`, secret: SECRET }] },
-    { log },
-  );
+  const { notifier, outcomes } = startNotifier(t, {
+    webhooks: [{ url: `${receiver.url}/airlock/events`, secret: SECRET }],
+  });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   notifier.handle({ type: 'resolved', approval: approvedApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
@@ -78,8 +74,7 @@ t.test('a webhook event is snake_case JSON signed with HMAC-SHA256 over "<t>.<bo
 
 t.test('every attempt of one event sends the same body and delivery id, freshly signed', async (t) => {
   const receiver = await startReceiver(t, (_request, index) => (index === 0 ? { status: 502 } : { status: 200 }));
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { webhooks: [{ url: receiver.url, secret: SECRET }] }, { log });
+  const { notifier } = startNotifier(t, { webhooks: [{ url: receiver.url, secret: SECRET }] });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
 

@@ -1,11 +1,11 @@
 import t from 'tap';
+import { memoryLog } from '../harness/memory-log.js';
 import {
   approvedApproval,
   deniedApproval,
   DRAIN_MS,
   json,
   LINK,
-  memoryLog,
   pendingApproval,
   startNotifier,
   startReceiver,
@@ -46,12 +46,9 @@ function slackApi(request: CapturedRequest): Reply {
 
 t.test('chat.postMessage carries the call summary and Approve, Deny and Open buttons', async (t) => {
   const api = await startReceiver(t, slackApi);
-  const { log } = memoryLog();
-  const { notifier, outcomes } = startNotifier(
-    t,
-    { slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` } },
-    { log },
-  );
+  const { notifier, outcomes } = startNotifier(t, {
+    slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` },
+  });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
 
@@ -95,12 +92,9 @@ t.test('chat.postMessage carries the call summary and Approve, Deny and Open but
 
 t.test('on resolve, chat.update replaces the buttons of the stored message with the outcome', async (t) => {
   const api = await startReceiver(t, slackApi);
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(
-    t,
-    { slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` } },
-    { log },
-  );
+  const { notifier } = startNotifier(t, {
+    slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` },
+  });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   notifier.handle({ type: 'resolved', approval: approvedApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
@@ -124,12 +118,9 @@ t.test('on resolve, chat.update replaces the buttons of the stored message with 
 
 t.test('a resolution with no stored message (another process posted it) is posted as a new message', async (t) => {
   const api = await startReceiver(t, slackApi);
-  const { log } = memoryLog();
-  const { notifier, outcomes } = startNotifier(
-    t,
-    { slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` } },
-    { log },
-  );
+  const { notifier, outcomes } = startNotifier(t, {
+    slack: { botToken: BOT_TOKEN, channel: '#approvals', apiUrl: `${api.url}/api` },
+  });
   notifier.handle({ type: 'resolved', approval: deniedApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
 

@@ -5,7 +5,6 @@ import {
   DRAIN_MS,
   json,
   LINK,
-  memoryLog,
   pendingApproval,
   startNotifier,
   startReceiver,
@@ -15,8 +14,7 @@ const HOOK_PATH = '/services/T000/B000/XXXXhooksecretXXXX';
 
 t.test('an incoming webhook gets text and blocks with the call summary and the link', async (t) => {
   const hook = await startReceiver(t);
-  const { log } = memoryLog();
-  const { notifier, outcomes } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } }, { log });
+  const { notifier, outcomes } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
 
@@ -42,8 +40,7 @@ t.test('an incoming webhook gets text and blocks with the call summary and the l
 
 t.test('a resolution is a short follow-up naming who decided', async (t) => {
   const hook = await startReceiver(t);
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } }, { log });
+  const { notifier } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } });
   const cases = [
     { approval: approvedApproval(), want: /approved by bob@example.com, carol@example.com/ },
     { approval: deniedApproval({ id: 'apv_two' }), want: /denied by dave@example.com/ },
@@ -62,8 +59,7 @@ t.test('a resolution is a short follow-up naming who decided', async (t) => {
 
 t.test("text from the agent's request cannot become a link or a mention", async (t) => {
   const hook = await startReceiver(t);
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } }, { log });
+  const { notifier } = startNotifier(t, { slack: { webhookUrl: `${hook.url}${HOOK_PATH}` } });
   const approval = pendingApproval();
   const call = { ...approval.call, resource: 'arn:aws:s3:::<https://evil.example|click me> <!channel> & co' };
   notifier.handle({ type: 'created', approval: { ...approval, call }, link: LINK });

@@ -4,7 +4,6 @@ import {
   DRAIN_MS,
   json,
   LINK,
-  memoryLog,
   pendingApproval,
   startNotifier,
   startReceiver,
@@ -33,8 +32,7 @@ function cardOf(request: CapturedRequest | undefined): Card {
 
 t.test('a Workflows webhook gets a message with an Adaptive Card 1.4: text, facts and an OpenUrl action', async (t) => {
   const teams = await startReceiver(t, () => ({ status: 202 }));
-  const { log } = memoryLog();
-  const { notifier, outcomes } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } }, { log });
+  const { notifier, outcomes } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
 
@@ -68,8 +66,7 @@ t.test('a Workflows webhook gets a message with an Adaptive Card 1.4: text, fact
 
 t.test('a resolution is a follow-up card with the outcome and the link', async (t) => {
   const teams = await startReceiver(t, () => ({ status: 202 }));
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } }, { log });
+  const { notifier } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } });
   notifier.handle({ type: 'created', approval: pendingApproval(), link: LINK });
   notifier.handle({ type: 'resolved', approval: approvedApproval(), link: LINK });
   await notifier.drain(DRAIN_MS);
@@ -83,8 +80,7 @@ t.test('a resolution is a follow-up card with the outcome and the link', async (
 
 t.test("Markdown in the agent's request is escaped, not rendered", async (t) => {
   const teams = await startReceiver(t, () => ({ status: 202 }));
-  const { log } = memoryLog();
-  const { notifier } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } }, { log });
+  const { notifier } = startNotifier(t, { teams: { webhookUrl: `${teams.url}${WORKFLOW_PATH}` } });
   const approval = pendingApproval();
   const call = { ...approval.call, resource: '[click](https://evil.example) **now**\n- item' };
   notifier.handle({ type: 'created', approval: { ...approval, call }, link: LINK });

@@ -12,6 +12,7 @@ import { createAirlockMetrics } from '../../proxy/metrics/index.js';
 import { type ApiServer, startApiServer } from '../../proxy/serve/api-server.js';
 import { loadOrCreateLinkKey } from '../../proxy/serve/link-key.js';
 import { type Approval, openSqliteStore, type Store } from '../../proxy/store/index.js';
+import { createRoleCall } from '../harness/decoded-call.js';
 
 /**
  * The approvers' side of Airlock composed as start-airlock.ts composes it: airlock.yaml read by loadConfig, a SQLite
@@ -217,18 +218,7 @@ export function heldCall(overrides: Partial<HeldCall> = {}): HeldCall {
   return {
     fingerprint: createHash('sha256').update(randomBytes(16)).digest('hex'),
     agent: { id: 'deploy-bot', owner: 'alice@example.com' },
-    call: {
-      cloud: 'aws',
-      service: 'iam',
-      action: 'CreateRole',
-      iam_action: 'iam:CreateRole',
-      region: 'us-east-1',
-      account: '123456789012',
-      environment: 'prod',
-      resource: 'arn:aws:iam::123456789012:role/app',
-      read_only: false,
-      params: { RoleName: 'app' },
-    },
+    call: { ...createRoleCall() },
     reason: 'creating IAM roles in prod needs two SREs',
     requirement: { minApprovers: 2, groups: ['sre'], timeoutSeconds: 900 },
     policyVersion: 'security-test',

@@ -54,10 +54,10 @@ async function checkUnauthenticated(
     t.equal(answer.body.error?.code, 'unauthenticated');
     t.match(answer.challenge ?? '', /^Bearer realm="airlock"/, 'with a Bearer challenge');
   }
-  // The route names the approval: the authentication middleware sees no `:id`, so no `approval_id` of its own.
+  const refused = { method: 'POST', status: 401, reason, approval_id: opened.id };
   await checkRefused(t, world, before, [
-    { kind: 'api.refused', data: { route: `/v1/approvals/${opened.id}/approve`, method: 'POST', status: 401, reason } },
-    { kind: 'api.refused', data: { route: `/v1/approvals/${opened.id}`, method: 'GET', status: 401, reason } },
+    { kind: 'api.refused', data: { ...refused, route: `/v1/approvals/${opened.id}/approve` } },
+    { kind: 'api.refused', data: { ...refused, route: `/v1/approvals/${opened.id}`, method: 'GET' } },
   ]);
   await checkUntouched(t, world, opened.id);
   return { id: opened.id };

@@ -12,7 +12,8 @@ import {
 } from '../../approvals/index.js';
 import type { AuditLog } from '../../audit/index.js';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { renderApprovalView, secondsLeft, shownState } from './approval-view.js';
+import { secondsLeft, shownState } from '../views.js';
+import { renderApprovalView } from './approval-view.js';
 import { errorView, type MessageView, voteResultView } from './message-views.js';
 import {
   checkCsrfToken,

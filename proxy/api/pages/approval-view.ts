@@ -1,5 +1,6 @@
 import type { ApprovalState } from '../../approvals/index.js';
 import type { Approval } from '../../store/index.js';
+import { secondsLeft, shownState } from '../views.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -30,16 +31,6 @@ export interface ApprovalViewOptions {
   readonly now: Date;
   /** Present while votes can be cast; the form is left out otherwise. */
   readonly form?: VoteForm;
-}
-
-/** shownState is the approval's state as of `now`: a pending approval whose time has run out is shown expired. */
-export function shownState(approval: Approval, now: Date): ApprovalState {
-  return approval.state === 'pending' && now.getTime() >= Date.parse(approval.expiresAt) ? 'expired' : approval.state;
-}
-
-/** secondsLeft is how long a pending approval has until it expires, 0 once it has. */
-export function secondsLeft(approval: Approval, now: Date): number {
-  return Math.max(0, Math.ceil((Date.parse(approval.expiresAt) - now.getTime()) / 1000));
 }
 
 /** formatTimeLeft says how long is left in words: `14 min left`, `45 s left`, `2 h 5 min left`. */

@@ -1,5 +1,4 @@
 import t, { type Test } from 'tap';
-import { createApprovalPages } from '../../../proxy/api/pages/index.js';
 import {
   type ApprovalFixture,
   approvalFixture,
@@ -9,12 +8,12 @@ import {
   heldCall,
   openApproval,
   type OpenedForTest,
+  type PagesApp,
+  pagesFor,
 } from './helpers.js';
 
 /** Requests made with `app.request` go to http://localhost: this is the page's own origin. */
 const OWN_ORIGIN = 'http://localhost';
-
-type PagesApp = ReturnType<typeof createApprovalPages>;
 
 /** tamper changes one character inside a token's signed part. */
 function tamper(token: string): string {
@@ -30,14 +29,7 @@ interface Setup {
 
 async function setup(t: Test, options: { secureCookies?: boolean } = {}): Promise<Setup> {
   const fixture = await approvalFixture(t);
-  const app = createApprovalPages({
-    approvals: fixture.approvals,
-    linkKey: fixture.linkKey,
-    authenticate: fixture.authenticate,
-    audit: fixture.audit,
-    clock: fixture.clock.now,
-    ...options,
-  });
+  const app = pagesFor(fixture, options);
   return { fixture, app, opened: await openApproval(fixture) };
 }
 
@@ -430,13 +422,7 @@ t.test('a POST without a decision is refused and records nothing', async (t) => 
 
 t.test('hostile values in the call are shown as text, never as markup', async (t) => {
   const fixture = await approvalFixture(t);
-  const app = createApprovalPages({
-    approvals: fixture.approvals,
-    linkKey: fixture.linkKey,
-    authenticate: fixture.authenticate,
-    audit: fixture.audit,
-    clock: fixture.clock.now,
-  });
+  const app = pagesFor(fixture);
   const hostile = '<script>alert(1)</script>';
   const attribute = '"><img src=x onerror=alert(2)>';
   const base = heldCall();
@@ -476,26 +462,13 @@ t.test('error and unknown pages carry the security headers too', async (t) => {
 
 t.test('createApprovalPages refuses a short link key', async (t) => {
   const fixture = await approvalFixture(t);
-  t.throws(
-    () =>
-      createApprovalPages({
-        approvals: fixture.approvals,
-        linkKey: new Uint8Array(16),
-        authenticate: fixture.authenticate,
-        audit: fixture.audit,
-      }),
-    { code: 'AIRLOCK_ERR_INVALID_ARGUMENT' },
-  );
+  t.throws(() => pagesFor(fixture, { linkKey: new Uint8Array(16) }), { code: 'AIRLOCK_ERR_INVALID_ARGUMENT' });
 });
 
 t.test('a failing identity provider is answered with a plain 500 page that says nothing of the failure', async (t) => {
   const fixture = await approvalFixture(t);
-  const app = createApprovalPages({
-    approvals: fixture.approvals,
-    linkKey: fixture.linkKey,
+  const app = pagesFor(fixture, {
     authenticate: () => Promise.reject(new Error('identity provider unreachable at 10.0.0.7')),
-    audit: fixture.audit,
-    clock: fixture.clock.now,
   });
   const opened = await openApproval(fixture);
   const { response, html } = await formVote({ fixture, app, opened }, 'alt_' + 'y'.repeat(43), 'approve');

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium } from 'playwright-core';
 import t, { type Test } from 'tap';
-import { createApprovalPages } from '../../../proxy/api/pages/index.js';
-import { approvalFixture, approverToken, heldCall, openApproval } from './helpers.js';
+import { approvalFixture, approverToken, heldCall, openApproval, pagesFor } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} does not exist: install Debian's chromium to run this test`;
@@ -25,14 +24,7 @@ for (const secureCookies of [false, true]) {
     { skip },
     async (t) => {
       const fixture = await approvalFixture(t);
-      const app = createApprovalPages({
-        approvals: fixture.approvals,
-        linkKey: fixture.linkKey,
-        authenticate: fixture.authenticate,
-        audit: fixture.audit,
-        clock: fixture.clock.now,
-        secureCookies,
-      });
+      const app = pagesFor(fixture, { secureCookies });
       const base = await listen(t, app.fetch);
       const opened = await openApproval(
         fixture,

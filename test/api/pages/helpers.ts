@@ -9,9 +9,11 @@ import {
   createApprovalService,
   type HeldCall,
 } from '../../../proxy/approvals/index.js';
+import { type ApprovalPagesOptions, createApprovalPages } from '../../../proxy/api/pages/index.js';
 import { AuditLog, type AuditRecord, loadAuditKeys } from '../../../proxy/audit/index.js';
 import { findApproverByToken, issueApproverToken } from '../../../proxy/approvers/approver-tokens.js';
 import { openSqliteStore, type Store } from '../../../proxy/store/index.js';
+import { createRoleCall } from '../../harness/decoded-call.js';
 
 /** T0 is the tests' "now": the clock starts here and moves only when a test moves it. */
 export const T0 = Date.parse('2026-11-21T03:00:00.000Z');
@@ -67,23 +69,27 @@ export async function approvalFixture(t: Test): Promise<ApprovalFixture> {
   return { store, audit, approvals, linkKey, clock, authenticate };
 }
 
+/** PagesApp is the approval pages' app, answering `app.request()` and `app.fetch`. */
+export type PagesApp = ReturnType<typeof createApprovalPages>;
+
+/** pagesFor builds the approval pages over a fixture's service, keys, audit log and clock; `options` replace any. */
+export function pagesFor(fixture: ApprovalFixture, options: Partial<ApprovalPagesOptions> = {}): PagesApp {
+  return createApprovalPages({
+    approvals: fixture.approvals,
+    linkKey: fixture.linkKey,
+    authenticate: fixture.authenticate,
+    audit: fixture.audit,
+    clock: fixture.clock.now,
+    ...options,
+  });
+}
+
 /** heldCall is a call the policy held: iam:CreateRole by deploy-bot, owned by alice, needing two SREs. */
 export function heldCall(overrides: Partial<HeldCall> = {}): HeldCall {
   return {
     fingerprint: createHash('sha256').update(randomBytes(16)).digest('hex'),
     agent: { id: 'deploy-bot', owner: 'alice@example.com' },
-    call: {
-      cloud: 'aws',
-      service: 'iam',
-      action: 'CreateRole',
-      iam_action: 'iam:CreateRole',
-      region: 'us-east-1',
-      account: '123456789012',
-      environment: 'prod',
-      resource: 'arn:aws:iam::123456789012:role/app',
-      read_only: false,
-      params: { RoleName: 'app' },
-    },
+    call: { ...createRoleCall() },
     reason: 'creating IAM roles in prod needs two SREs',
     requirement: { minApprovers: 2, groups: ['sre'], timeoutSeconds: 900 },
     policyVersion: 'test',
