@@ -4,10 +4,12 @@
  */
 export interface AuditStorage {
   /**
-   * appendAuditRecord persists one record durably before resolving.
-   * @throws when `record.seq` is not exactly one more than the last stored record's (or 1 for the first)
+   * appendAuditRecords persists `records`, in order, in one write transaction, durably before resolving: all of them
+   * or, when it rejects, none. An empty list writes nothing.
+   * @throws when the first record's `seq` is not exactly one more than the last stored record's (or 1 for the
+   *   first), or the others' do not follow it one by one
    */
-  appendAuditRecord(record: AuditRecord): Promise<void>;
+  appendAuditRecords(records: readonly AuditRecord[]): Promise<void>;
   lastAuditRecord(): Promise<AuditRecord | undefined>;
   /** auditRecords yields the records with `seq >= fromSeq`, in order. */
   auditRecords(fromSeq: number): AsyncIterable<AuditRecord>;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
-import type { ApprovalPage, ApprovalView, VoteOutcome } from './approval-api-types.js';
+// A type import of the pure module that defines the API's JSON: no server code is loaded.
+import type { ApprovalListView, ApprovalView, VoteOutcomeView } from '../api/views.js';
 import { ApiResponseError, ApiUnreachableError } from './cli-errors.js';
 
 /** ApprovalApiClientOptions say where the API is and whom to present as. */
@@ -54,7 +55,7 @@ export class ApprovalApiClient {
     return this.#baseUrl.href;
   }
 
-  list(query: ListApprovalsQuery = {}): Promise<ApprovalPage> {
+  list(query: ListApprovalsQuery = {}): Promise<ApprovalListView> {
     const search = new URLSearchParams();
     if (query.state !== undefined) search.set('state', query.state);
     if (query.agent !== undefined) search.set('agent', query.agent);
@@ -68,7 +69,7 @@ export class ApprovalApiClient {
     return this.#request('GET', approvalPath(id), undefined, checkApproval);
   }
 
-  approve(id: string, request: ApproveRequest = {}): Promise<VoteOutcome> {
+  approve(id: string, request: ApproveRequest = {}): Promise<VoteOutcomeView> {
     const body = {
       ...(request.comment === undefined ? {} : { comment: request.comment }),
       ...(request.grantMinutes === undefined ? {} : { grant_minutes: request.grantMinutes }),
@@ -76,7 +77,7 @@ export class ApprovalApiClient {
     return this.#request('POST', `${approvalPath(id)}/approve`, body, checkOutcome);
   }
 
-  deny(id: string, comment?: string): Promise<VoteOutcome> {
+  deny(id: string, comment?: string): Promise<VoteOutcomeView> {
     const body = comment === undefined ? {} : { comment };
     return this.#request('POST', `${approvalPath(id)}/deny`, body, checkOutcome);
   }
@@ -195,6 +196,7 @@ function checkApproval(value: unknown): value is ApprovalView {
   const { requirement } = value;
   return (
     typeof value.id === 'string' &&
+    // Any string: a state added by a newer API is shown as sent rather than refused.
     typeof value.state === 'string' &&
     typeof value.agent.id === 'string' &&
     typeof value.agent.owner === 'string' &&
@@ -219,7 +221,7 @@ function checkApproval(value: unknown): value is ApprovalView {
   );
 }
 
-function checkPage(value: unknown): value is ApprovalPage {
+function checkPage(value: unknown): value is ApprovalListView {
   return (
     isObject(value) &&
     Array.isArray(value.approvals) &&
@@ -228,7 +230,7 @@ function checkPage(value: unknown): value is ApprovalPage {
   );
 }
 
-function checkOutcome(value: unknown): value is VoteOutcome {
+function checkOutcome(value: unknown): value is VoteOutcomeView {
   return (
     isObject(value) &&
     checkApproval(value.approval) &&

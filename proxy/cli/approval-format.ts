@@ -1,5 +1,6 @@
-import type { ApprovalView, GrantView, VoteOutcome, VoteView } from './approval-api-types.js';
-import { printable } from './command-io.js';
+// A type import of the pure module that defines the API's JSON: no server code is loaded.
+import type { ApprovalView, GrantView, VoteOutcomeView, VoteView } from '../api/views.js';
+import { formatColumns, printable } from './command-io.js';
 
 /**
  * How the CLI shows approvals to people. Everything that came from the API passes through `printable`: a held call's
@@ -23,16 +24,7 @@ export function formatApprovalTable(approvals: readonly ApprovalView[]): string 
     approval.state === 'pending' ? formatSeconds(approval.seconds_left) : '-',
     formatTime(approval.created_at),
   ]);
-  const cells = [header, ...rows].map((row) => row.map(printable));
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  return cells
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatColumns([header, ...rows].map((row) => row.map(printable)));
 }
 
 /** formatApprovalDetail renders one approval: the decoded call, who asked, why, what it needs, the votes, time left. */
@@ -67,7 +59,7 @@ export function formatApprovalDetail(approval: ApprovalView): string {
 }
 
 /** formatVoteOutcome says what a vote did, in a sentence or two. */
-export function formatVoteOutcome(answer: VoteOutcome): string {
+export function formatVoteOutcome(answer: VoteOutcomeView): string {
   const id = printable(answer.approval.id);
   const lines: string[] = [];
   switch (answer.outcome) {

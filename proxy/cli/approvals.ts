@@ -1,12 +1,21 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { type AirlockConfig, loadConfig } from '../config/index.js';
-import { AirlockError, InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { APPROVAL_STATES } from '../store/approval-record.js';
 import { ApprovalApiClient, isHeaderSafeToken } from './approval-api-client.js';
 import { formatApprovalDetail, formatApprovalTable, formatVoteOutcome } from './approval-format.js';
 import { ApiResponseError, ApiTokenError, CliUsageError } from './cli-errors.js';
-import { type CommandIo, isParseArgsError, printable, printLine, processIo } from './command-io.js';
+import {
+  CONFIG_OPTION,
+  type CommandIo,
+  oneLine,
+  printable,
+  printLine,
+  processIo,
+  runVerbCommand,
+  type Verb,
+} from './command-io.js';
 
 /** API_TOKEN_ENV carries the approver's bearer token. Never a flag: flags show in `ps` and in shell history. */
 export const API_TOKEN_ENV = 'AIRLOCK_TOKEN';
@@ -25,7 +34,7 @@ every command talks to the approval API at --api URL (default: http://<api.host>
 configuration; --config PATH) with the token in $${API_TOKEN_ENV}, which 'airlock approver add' issues`;
 
 const CONNECTION_OPTIONS = {
-  config: { type: 'string' },
+  ...CONFIG_OPTION,
   api: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -37,36 +46,24 @@ const MAX_LIST_LIMIT = 1000;
  * 1 failed (the API refused, or could not be reached), 2 usage. The token is read from `AIRLOCK_TOKEN` only.
  */
 export async function approvalsCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const [verb, ...rest] = argv;
-  try {
-    switch (verb) {
-      case 'list':
-        return await list(rest, io);
-      case 'show':
-        return await show(rest, io);
-      case 'approve':
-        return await approve(rest, io);
-      case 'deny':
-        return await deny(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        printLine(io.stdout, USAGE);
-        return 0;
-      default:
-        throw new CliUsageError(verb === undefined ? 'approvals needs a command' : `unknown command approvals ${verb}`);
-    }
-  } catch (error) {
-    if (error instanceof CliUsageError || error instanceof InvalidArgumentError || isParseArgsError(error)) {
-      printLine(io.stderr, `airlock approvals: ${error.message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof AirlockError) {
-      printLine(io.stderr, `airlock approvals: ${printable(oneLine(messageFor(error)))}`);
-      return 1;
-    }
-    throw error;
-  }
+  const verbs = new Map<string, Verb>([
+    ['list', (rest) => list(rest, io)],
+    ['show', (rest) => show(rest, io)],
+    ['approve', (rest) => approve(rest, io)],
+    ['deny', (rest) => deny(rest, io)],
+  ]);
+  return runVerbCommand(
+    {
+      name: 'approvals',
+      usage: USAGE,
+      verbs,
+      isUsageError: (error) => error instanceof InvalidArgumentError,
+      // The API's messages can carry the agent's text; escaped, it cannot steer the terminal.
+      failureText: (error) => printable(oneLine(messageFor(error))),
+    },
+    argv,
+    io,
+  );
 }
 
 async function list(argv: string[], io: CommandIo): Promise<number> {
@@ -182,7 +179,7 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-function messageFor(error: AirlockError): string {
+function messageFor(error: Error): string {
   if (error instanceof ApiResponseError && error.status === 401) {
     return `${error.message}; check that ${API_TOKEN_ENV} holds a current token`;
   }
@@ -214,8 +211,4 @@ function printJson(io: CommandIo, value: unknown): void {
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   printLine(io.stdout, text);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ');
 }

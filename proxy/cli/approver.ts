@@ -2,10 +2,18 @@ import { parseArgs } from 'node:util';
 import { issueApproverToken } from '../approvers/approver-tokens.js';
 import { AuditLog, loadAuditKeys } from '../audit/index.js';
 import { loadConfig } from '../config/index.js';
-import { AirlockError } from '../core/errors.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { ApproverTokenNotFoundError, CliUsageError } from './cli-errors.js';
-import { type CommandIo, type Environment, isParseArgsError, printLine, processIo } from './command-io.js';
+import {
+  CONFIG_OPTION,
+  CONFIG_USAGE,
+  type CommandIo,
+  type Environment,
+  printLine,
+  processIo,
+  runVerbCommand,
+  type Verb,
+} from './command-io.js';
 
 const USAGE = `usage:
   airlock approver add EMAIL [--groups G1,G2] [--expires-in 90d]
@@ -15,9 +23,8 @@ const USAGE = `usage:
 
 --groups are the approver's groups (the policy names which groups may approve a call); --expires-in takes
 minutes, hours, days or weeks (30m, 12h, 90d, 2w); without it the token works until revoked.
-every command accepts --config PATH (default: $AIRLOCK_CONFIG, else ./airlock.yaml), which names the state directory`;
+${CONFIG_USAGE}`;
 
-const CONFIG_OPTION = { config: { type: 'string' } } as const;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 254;
 const GROUP = /^[^\s,\u0000-\u001f\u007f]+$/;
@@ -39,32 +46,11 @@ export async function approverCommand(
   options: ApproverCommandOptions = {},
 ): Promise<number> {
   const now = options.now ?? (() => new Date());
-  const [verb, ...rest] = argv;
-  try {
-    switch (verb) {
-      case 'add':
-        return await add(rest, io, now);
-      case 'revoke':
-        return await revoke(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        printLine(io.stdout, USAGE);
-        return 0;
-      default:
-        throw new CliUsageError(verb === undefined ? 'approver needs a command' : `unknown command approver ${verb}`);
-    }
-  } catch (error) {
-    if (error instanceof CliUsageError || isParseArgsError(error)) {
-      printLine(io.stderr, `airlock approver: ${error.message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof AirlockError) {
-      printLine(io.stderr, `airlock approver: ${error.message.replace(/\s*\n\s*/g, '; ')}`);
-      return 1;
-    }
-    throw error;
-  }
+  const verbs = new Map<string, Verb>([
+    ['add', (rest) => add(rest, io, now)],
+    ['revoke', (rest) => revoke(rest, io)],
+  ]);
+  return runVerbCommand({ name: 'approver', usage: USAGE, verbs }, argv, io);
 }
 
 async function add(argv: string[], io: CommandIo, now: () => Date): Promise<number> {

@@ -10,10 +10,19 @@ import {
   verifyAuditLog,
 } from '../audit/index.js';
 import { loadConfig } from '../config/index.js';
-import { AirlockError, InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { openSqliteStore, STORE_FILE, type Store } from '../store/index.js';
 import { AuditLogMissingError, CliUsageError } from './cli-errors.js';
-import { type CommandIo, isParseArgsError, printLine, processIo } from './command-io.js';
+import {
+  CONFIG_OPTION,
+  CONFIG_USAGE,
+  type CommandIo,
+  isSystemError,
+  printLine,
+  processIo,
+  runVerbCommand,
+  type Verb,
+} from './command-io.js';
 
 const USAGE = `usage:
   airlock audit verify [--public-key FILE]
@@ -25,43 +34,29 @@ const USAGE = `usage:
 verify needs the HMAC key ($AIRLOCK_AUDIT_KEY, else audit.key in the state directory) and checks checkpoints
 with the public half of audit-signing.key, or with the public key PEM in --public-key, which an auditor should
 hold apart from the server. export needs no key and checks nothing: verify first.
-every command accepts --config PATH (default: $AIRLOCK_CONFIG, else ./airlock.yaml), which names the state directory`;
-
-const CONFIG_OPTION = { config: { type: 'string' } } as const;
+${CONFIG_USAGE}`;
 
 /**
  * auditCommand runs `airlock audit …` and returns the exit code: 0 done (for verify: the log is whole), 1 failed
  * (for verify: a bad entry, named on stderr), 2 usage. Neither command writes to the store or creates keys.
  */
 export async function auditCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const [verb, ...rest] = argv;
-  try {
-    switch (verb) {
-      case 'verify':
-        return await verify(rest, io);
-      case 'export':
-        return await exportRecords(rest, io);
-      case 'public-key':
-        return publicKey(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        printLine(io.stdout, USAGE);
-        return 0;
-      default:
-        throw new CliUsageError(verb === undefined ? 'audit needs a command' : `unknown command audit ${verb}`);
-    }
-  } catch (error) {
-    if (error instanceof CliUsageError || error instanceof InvalidArgumentError || isParseArgsError(error)) {
-      printLine(io.stderr, `airlock audit: ${error.message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof AirlockError || isSystemError(error)) {
-      printLine(io.stderr, `airlock audit: ${error.message.replace(/\s*\n\s*/g, '; ')}`);
-      return 1;
-    }
-    throw error;
-  }
+  const verbs = new Map<string, Verb>([
+    ['verify', (rest) => verify(rest, io)],
+    ['export', (rest) => exportRecords(rest, io)],
+    ['public-key', (rest) => publicKey(rest, io)],
+  ]);
+  return runVerbCommand(
+    {
+      name: 'audit',
+      usage: USAGE,
+      verbs,
+      isUsageError: (error) => error instanceof InvalidArgumentError,
+      isFailure: isSystemError,
+    },
+    argv,
+    io,
+  );
 }
 
 async function verify(argv: string[], io: CommandIo): Promise<number> {
@@ -151,8 +146,4 @@ async function withExistingStore<T>(stateDir: string, work: (store: Store) => Pr
   } finally {
     await store.close();
   }
-}
-
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error;
 }

@@ -21,6 +21,11 @@ export async function policyCommand(argv: string[]): Promise<number> {
         return await test(rest);
       case 'check':
         return await check(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
       default:
         console.error(USAGE);
         return 2;

@@ -10,6 +10,7 @@ import { AirlockError } from '../core/errors.js';
 import { loadOrCreateLinkKey } from '../serve/link-key.js';
 import { startAirlock } from '../serve/start-airlock.js';
 import { openSqliteStore } from '../store/index.js';
+import { shellWord } from './shell-quote.js';
 
 const USAGE = `usage: airlock serve [--config PATH] [--log-level LEVEL]
 
@@ -33,7 +34,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(values.config);
     const log = pino({ level: values['log-level'] ?? config.log.level, base: undefined });
-    if (cluster.isPrimary && config.workers > 1) return await runWorkers(config, log);
+    if (cluster.isPrimary && config.workers > 1) return await runWorkers(config, log, values.config);
     const airlock = await startAirlock(config, log);
     const ready: ProxyReady = {
       proxy: httpUrl(airlock.proxyAddress),
@@ -41,7 +42,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       policy_version: airlock.policy.version,
     };
     if (cluster.isWorker) process.send?.(ready);
-    else log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE) }, 'listening');
+    else {
+      log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE) }, 'listening');
+      printNextStepsIfNew(config, ready.api, values.config);
+    }
     await stopSignal();
     log.info('stopping');
     await airlock.close();
@@ -73,7 +77,7 @@ interface ProxyReady {
  * together never race to create them. A worker that fails at start stops them all (its own stderr line says why);
  * one that dies later is replaced.
  */
-async function runWorkers(config: AirlockConfig, log: Logger): Promise<number> {
+async function runWorkers(config: AirlockConfig, log: Logger, configFlag: string | undefined): Promise<number> {
   await loadOrCreateCertificateAuthority(config.stateDir);
   AgentRegistry.open(config.stateDir);
   // The database's schema and the keys, too: workers then only open what exists, never migrate or create at once.
@@ -98,6 +102,7 @@ async function runWorkers(config: AirlockConfig, log: Logger): Promise<number> {
   try {
     const ready = await started;
     log.info({ ...ready, ca: join(config.stateDir, CA_CERTIFICATE_FILE), workers: config.workers }, 'listening');
+    printNextStepsIfNew(config, ready.api, configFlag);
   } catch (error) {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
@@ -119,6 +124,27 @@ class StartupFailed extends Error {
   constructor(readonly exitCode: number) {
     super(`a proxy worker exited with ${exitCode} while starting`);
   }
+}
+
+/**
+ * printNextStepsIfNew tells someone who has just started Airlock with no agents what to do next. It goes to stderr,
+ * always (a container's log is where a first run is read too), so that stdout stays one JSON line per event; once
+ * an agent is registered it is no longer printed.
+ */
+function printNextStepsIfNew(config: AirlockConfig, apiUrl: string, configFlag: string | undefined): void {
+  if (AgentRegistry.open(config.stateDir).list().length > 0) return;
+  // The commands must read the same configuration as this server, so a --config given here is given there too.
+  const withConfig = configFlag === undefined ? '' : ` --config ${shellWord(configFlag)}`;
+  console.error(`
+Airlock is running, and no agents are registered yet. Next steps:
+  1. Register an agent; its access key is printed once:
+       npx airlock agent add NAME --owner EMAIL${withConfig}
+  2. Print what the agent's shell needs (HTTPS_PROXY, its key id, the CA files):
+       npx airlock env NAME${withConfig}
+  3. Let a person approve held calls; their API token is printed once:
+       npx airlock approver add EMAIL --groups GROUP${withConfig}
+Approval pages and REST API: ${apiUrl}. Check the set-up with: npx airlock status${withConfig}
+`);
 }
 
 function stopSignal(): Promise<void> {

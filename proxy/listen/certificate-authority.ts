@@ -132,7 +132,11 @@ async function loadCertificateAuthority(
   created: boolean,
 ): Promise<CertificateAuthority> {
   const keyPem = await readPrivateKeyFile(paths.key);
-  const certificatePem = await readFile(paths.certificate, 'utf8');
+  const certificatePem = await readFile(paths.certificate, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new CertificateAuthorityError(`${paths.certificate} cannot be read (${error.code ?? 'error'})`, {
+      cause: error,
+    });
+  });
   let privateKey: KeyObject;
   let nodeCertificate: NodeX509Certificate;
   try {
@@ -179,7 +183,9 @@ async function loadCertificateAuthority(
 async function readPrivateKeyFile(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    const mode = (await handle.stat()).mode & 0o777;
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new CertificateAuthorityError(`${path} is not a regular file`);
+    const mode = stats.mode & 0o777;
     if ((mode & 0o077) !== 0) {
       throw new CertificateAuthorityError(
         `${path} has mode 0${mode.toString(8)}: a CA key readable by group or others lets them impersonate any ` +

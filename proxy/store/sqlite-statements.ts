@@ -26,6 +26,16 @@ export interface ApprovalInsert {
   readonly expiresAt: number;
 }
 
+/** AuditRecordInsert binds an audit record's row: `data` as the JSON text its hash was computed over. */
+export interface AuditRecordInsert {
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: string;
+  readonly data: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
 /** ApprovalListQuery binds a page of `listApprovals`; null means "no filter". */
 export interface ApprovalListQuery {
   readonly state: ApprovalState | null;
@@ -117,9 +127,7 @@ export interface SqliteStatements {
 
   readonly lastAuditSeq: Statement<[], { seq: number }>;
   readonly lastAuditRecord: Statement<[], AuditRecordRow>;
-  readonly insertAuditRecord: Statement<
-    [{ seq: number; at: string; kind: string; data: string; prevHash: string; hash: string }]
-  >;
+  readonly insertAuditRecord: Statement<[AuditRecordInsert]>;
   readonly auditRecordsFrom: Statement<[{ fromSeq: number; limit: number }], AuditRecordRow>;
   readonly insertAuditCheckpoint: Statement<[AuditCheckpointRow]>;
   readonly auditCheckpoints: Statement<[], AuditCheckpointRow>;

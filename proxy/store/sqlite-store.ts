@@ -1,4 +1,4 @@
-import { SqliteError, type Database as SqliteDatabase } from 'better-sqlite3';
+import { SqliteError, type Database as SqliteDatabase, type Transaction } from 'better-sqlite3';
 import type { AuditCheckpoint, AuditRecord } from '../audit/audit-storage.js';
 import {
   ApprovalNotFoundError,
@@ -33,7 +33,7 @@ import {
   type ApprovalRow,
   type VoteRow,
 } from './sqlite-rows.js';
-import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
+import { type AuditRecordInsert, prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 import type { ApprovalJoin, ListApprovalsOptions, ListGrantsOptions, ResolvedApprovalsPage, Store } from './store.js';
 import { epochMs, isoTimestampOrUndefined } from './timestamps.js';
 
@@ -52,6 +52,8 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
 const MAX_BATCH_IDS = 10_000;
+// One append holds the write lock, which other processes wait for, while it inserts its records: a few ms at most.
+const MAX_AUDIT_BATCH = 10_000;
 // auditRecords reads the log a page at a time rather than holding one cursor open across `await`s, which would pin
 // a read snapshot (and the WAL behind it) for as long as a slow consumer takes.
 const AUDIT_PAGE_SIZE = 500;
@@ -89,44 +91,47 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
 class SqliteStore implements Store {
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
+  // The write paths' transactions are wrapped once: `db.transaction` builds new functions on every call, a cost the
+  // audit append (one or two per proxied call) and the hold path would otherwise pay each time.
+  readonly #createOrJoinApproval: Transaction<[NewApproval, number, number], ApprovalJoin>;
+  readonly #recordVote: Transaction<[string, NewVote, number], Approval>;
+  readonly #appendAuditRows: Transaction<[readonly AuditRecordInsert[]], void>;
   #closed = false;
 
   constructor(db: SqliteDatabase, statements: SqliteStatements) {
     this.#db = db;
     this.#statements = statements;
+    this.#createOrJoinApproval = db.transaction(this.#createOrJoinApprovalSteps.bind(this));
+    this.#recordVote = db.transaction(this.#recordVoteSteps.bind(this));
+    this.#appendAuditRows = db.transaction(this.#appendAuditRowsSteps.bind(this));
   }
 
   async createOrJoinApproval(approval: NewApproval): Promise<ApprovalJoin> {
     const { createdAtMs, expiresAtMs } = validateNewApproval(approval);
-    return this.#use(() =>
-      this.#db
-        .transaction((): ApprovalJoin => {
-          const existing = this.#statements.findJoinableApproval.get({
-            fingerprint: approval.fingerprint,
-            now: createdAtMs,
-          });
-          if (existing !== undefined) {
-            return { approval: this.#withVotes(existing), joined: true };
-          }
-          insertOrConflict(`approval ${approval.id}`, () =>
-            this.#statements.insertApproval.run({
-              id: approval.id,
-              fingerprint: approval.fingerprint,
-              agentId: approval.agentId,
-              agentOwner: approval.agentOwner,
-              call: JSON.stringify(approval.call),
-              reason: approval.reason,
-              minApprovers: approval.requirement.minApprovers,
-              approverGroups: JSON.stringify(approval.requirement.groups),
-              timeoutSeconds: approval.requirement.timeoutSeconds,
-              createdAt: createdAtMs,
-              expiresAt: expiresAtMs,
-            }),
-          );
-          return { approval: this.#requireApproval(approval.id), joined: false };
-        })
-        .immediate(),
+    return this.#use(() => this.#createOrJoinApproval.immediate(approval, createdAtMs, expiresAtMs));
+  }
+
+  #createOrJoinApprovalSteps(approval: NewApproval, createdAtMs: number, expiresAtMs: number): ApprovalJoin {
+    const existing = this.#statements.findJoinableApproval.get({ fingerprint: approval.fingerprint, now: createdAtMs });
+    if (existing !== undefined) {
+      return { approval: this.#withVotes(existing), joined: true };
+    }
+    insertOrConflict(`approval ${approval.id}`, () =>
+      this.#statements.insertApproval.run({
+        id: approval.id,
+        fingerprint: approval.fingerprint,
+        agentId: approval.agentId,
+        agentOwner: approval.agentOwner,
+        call: JSON.stringify(approval.call),
+        reason: approval.reason,
+        minApprovers: approval.requirement.minApprovers,
+        approverGroups: JSON.stringify(approval.requirement.groups),
+        timeoutSeconds: approval.requirement.timeoutSeconds,
+        createdAt: createdAtMs,
+        expiresAt: expiresAtMs,
+      }),
     );
+    return { approval: this.#requireApproval(approval.id), joined: false };
   }
 
   async getApproval(id: string): Promise<Approval | undefined> {
@@ -167,44 +172,39 @@ class SqliteStore implements Store {
 
   async recordVote(approvalId: string, vote: NewVote): Promise<Approval> {
     const atMs = validateNewVote(vote);
-    return this.#use(() =>
-      this.#db
-        .transaction((): Approval => {
-          const approval = this.#statements.getApproval.get(approvalId);
-          if (approval === undefined) {
-            throw new ApprovalNotFoundError(`no approval ${approvalId}`);
-          }
-          if (approval.state !== 'pending') {
-            throw new ApprovalStateError(
-              `approval ${approvalId} is ${approval.state}; it takes no more votes`,
-              approval.state,
-            );
-          }
-          if (approval.expires_at <= atMs) {
-            throw new ApprovalStateError(
-              `approval ${approvalId} ran out of time; it takes no more votes`,
-              approval.state,
-            );
-          }
-          try {
-            this.#statements.insertVote.run({
-              approvalId,
-              approverId: vote.approverId,
-              approverGroups: JSON.stringify(vote.approverGroups),
-              decision: vote.decision,
-              comment: vote.comment ?? null,
-              at: atMs,
-            });
-          } catch (error) {
-            if (isConstraintError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
-              throw new DuplicateVoteError(`${vote.approverId} has already voted on approval ${approvalId}`);
-            }
-            throw error;
-          }
-          return this.#requireApproval(approvalId);
-        })
-        .immediate(),
-    );
+    return this.#use(() => this.#recordVote.immediate(approvalId, vote, atMs));
+  }
+
+  #recordVoteSteps(approvalId: string, vote: NewVote, atMs: number): Approval {
+    const approval = this.#statements.getApproval.get(approvalId);
+    if (approval === undefined) {
+      throw new ApprovalNotFoundError(`no approval ${approvalId}`);
+    }
+    if (approval.state !== 'pending') {
+      throw new ApprovalStateError(
+        `approval ${approvalId} is ${approval.state}; it takes no more votes`,
+        approval.state,
+      );
+    }
+    if (approval.expires_at <= atMs) {
+      throw new ApprovalStateError(`approval ${approvalId} ran out of time; it takes no more votes`, approval.state);
+    }
+    try {
+      this.#statements.insertVote.run({
+        approvalId,
+        approverId: vote.approverId,
+        approverGroups: JSON.stringify(vote.approverGroups),
+        decision: vote.decision,
+        comment: vote.comment ?? null,
+        at: atMs,
+      });
+    } catch (error) {
+      if (isConstraintError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+        throw new DuplicateVoteError(`${vote.approverId} has already voted on approval ${approvalId}`);
+      }
+      throw error;
+    }
+    return this.#requireApproval(approvalId);
   }
 
   async resolveApproval(id: string, state: ResolvedApprovalState, at: string): Promise<boolean> {
@@ -377,31 +377,31 @@ class SqliteStore implements Store {
     return this.#use(() => this.#statements.deleteApproverToken.run(id).changes === 1);
   }
 
-  async appendAuditRecord(record: AuditRecord): Promise<void> {
-    const seq = checkPositiveInteger('seq', record.seq);
-    epochMs('at', record.at);
-    checkText('kind', record.kind, 128);
-    const data = checkJsonObject('data', record.data);
-    checkSha256Hex('prevHash', record.prevHash);
-    checkSha256Hex('hash', record.hash);
-    this.#use(() =>
-      this.#db
-        .transaction(() => {
-          const last = this.#statements.lastAuditSeq.get()?.seq ?? 0;
-          if (seq !== last + 1) {
-            throw new AuditSequenceError(`audit record ${seq} cannot follow record ${last}; the next is ${last + 1}`);
-          }
-          this.#statements.insertAuditRecord.run({
-            seq,
-            at: record.at,
-            kind: record.kind,
-            data,
-            prevHash: record.prevHash,
-            hash: record.hash,
-          });
-        })
-        .immediate(),
-    );
+  async appendAuditRecords(records: readonly AuditRecord[]): Promise<void> {
+    if (!Array.isArray(records)) {
+      throw new InvalidArgumentError('records must be an array');
+    }
+    if (records.length > MAX_AUDIT_BATCH) {
+      throw new InvalidArgumentError(`at most ${MAX_AUDIT_BATCH} audit records at once`);
+    }
+    const rows = records.map(auditRecordInsert);
+    this.#use(() => {
+      if (rows.length > 0) {
+        this.#appendAuditRows.immediate(rows);
+      }
+    });
+  }
+
+  /** #appendAuditRowsSteps inserts rows that must continue the stored log one by one; one out of place undoes all. */
+  #appendAuditRowsSteps(rows: readonly AuditRecordInsert[]): void {
+    let last = this.#statements.lastAuditSeq.get()?.seq ?? 0;
+    for (const row of rows) {
+      if (row.seq !== last + 1) {
+        throw new AuditSequenceError(`audit record ${row.seq} cannot follow record ${last}; the next is ${last + 1}`);
+      }
+      this.#statements.insertAuditRecord.run(row);
+      last = row.seq;
+    }
   }
 
   async lastAuditRecord(): Promise<AuditRecord | undefined> {
@@ -511,6 +511,17 @@ class SqliteStore implements Store {
     }
     return false;
   }
+}
+
+/** auditRecordInsert checks a record's fields and gives its row; InvalidArgumentError names the bad field. */
+function auditRecordInsert(record: AuditRecord): AuditRecordInsert {
+  const seq = checkPositiveInteger('seq', record.seq);
+  epochMs('at', record.at);
+  checkText('kind', record.kind, 128);
+  const data = checkJsonObject('data', record.data);
+  checkSha256Hex('prevHash', record.prevHash);
+  checkSha256Hex('hash', record.hash);
+  return { seq, at: record.at, kind: record.kind, data, prevHash: record.prevHash, hash: record.hash };
 }
 
 function isConstraintError(error: unknown, code: string): boolean {

@@ -68,16 +68,25 @@ t.test('signs a checkpoint every N records and of the head on close, once', asyn
   t.same(empty.checkpoints, [], 'an empty log has nothing to sign');
 });
 
-t.test('close waits for appends already queued', async (t) => {
-  const storage = new MemoryAuditStorage({ asynchronous: true });
-  const log = await AuditLog.open(storage, testAuditKeys());
-  const appends = Array.from({ length: 20 }, (_, index) => log.append('decision', { index }));
-  await log.close();
-  t.equal((await Promise.all(appends)).length, 20);
-  t.same(
-    storage.checkpoints.map((checkpoint) => checkpoint.seq),
-    [20],
-  );
+t.test('close writes the appends already queued, then signs the head', async (t) => {
+  for (const asynchronous of [false, true]) {
+    const storage = new MemoryAuditStorage({ asynchronous });
+    const log = await AuditLog.open(storage, { ...testAuditKeys(), maxBatchRecords: 8 });
+    const appends = Array.from({ length: 20 }, (_, index) => log.append('decision', { index }));
+    const closed = log.close();
+    await t.rejects(log.append('decision', {}), {
+      constructor: AuditLogError,
+      reason: 'closed',
+      message: /closed/,
+    });
+    await closed;
+    t.equal(storage.records.length, 20, `all written before close resolves (asynchronous: ${asynchronous})`);
+    t.equal((await Promise.all(appends)).length, 20);
+    t.same(
+      storage.checkpoints.map((checkpoint) => checkpoint.seq),
+      [20],
+    );
+  }
 });
 
 t.test('concurrent appends from many async callers keep seq contiguous', async (t) => {
@@ -171,29 +180,162 @@ t.test('a writer that keeps losing the race gives up after maxAppendAttempts', a
   t.equal(record.prevHash, storage.records[1]?.hash);
 });
 
-t.test('a storage failure that is not a race is reported as is, and the queue goes on', async (t) => {
-  const storage = new MemoryAuditStorage();
-  const log = await AuditLog.open(storage, testAuditKeys());
-  const append = storage.appendAuditRecord.bind(storage);
-  storage.appendAuditRecord = async () => {
-    throw new Error('disk full');
-  };
-  await t.rejects(log.append('decision', { n: 1 }), { message: 'disk full' });
-  storage.appendAuditRecord = append;
-  t.equal((await log.append('decision', { n: 2 })).seq, 1, 'the next append takes the seq the failed one did not');
-});
+t.test(
+  'a storage failure that is not a race rejects every append of the batch as is, and the next works',
+  async (t) => {
+    const keys = testAuditKeys();
+    const storage = new MemoryAuditStorage();
+    const log = await AuditLog.open(storage, keys);
+    const append = storage.appendAuditRecords.bind(storage);
+    let calls = 0;
+    storage.appendAuditRecords = async () => {
+      calls += 1;
+      throw new Error('disk full');
+    };
+    const failed = await Promise.allSettled([1, 2, 3].map((n) => log.append('decision', { n })));
+    t.same(
+      failed.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as Error).message : outcome.status)),
+      ['disk full', 'disk full', 'disk full'],
+    );
+    t.equal(calls, 1, 'the three were one write');
+    storage.appendAuditRecords = append;
+    t.equal((await log.append('decision', { n: 4 })).seq, 1, 'the next append takes the seq the failed ones did not');
+    t.same(await verifyAuditLog(storage, keys), { ok: true, records: 1, checkpoints: 0 });
+  },
+);
 
 t.test('a write that landed though the storage reported an error counts as written', async (t) => {
   const storage = new MemoryAuditStorage();
   const log = await AuditLog.open(storage, testAuditKeys());
-  const append = storage.appendAuditRecord.bind(storage);
-  storage.appendAuditRecord = async (record: AuditRecord) => {
-    await append(record);
+  const append = storage.appendAuditRecords.bind(storage);
+  storage.appendAuditRecords = async (records: readonly AuditRecord[]) => {
+    await append(records);
     throw new Error('connection reset after commit');
   };
-  const record = await log.append('decision', { n: 1 });
-  t.equal(record.seq, 1);
-  t.equal(storage.records.length, 1, 'not appended twice');
+  const records = await Promise.all([1, 2].map((n) => log.append('decision', { n })));
+  t.same(
+    records.map((record) => record.seq),
+    [1, 2],
+  );
+  t.equal(storage.records.length, 2, 'not appended twice');
+});
+
+t.test('a landed write is recognised even when another writer has appended after it', async (t) => {
+  const keys = testAuditKeys();
+  const storage = new MemoryAuditStorage();
+  const log = await AuditLog.open(storage, keys);
+  const other = await AuditLog.open(storage, keys);
+  const append = storage.appendAuditRecords.bind(storage);
+  let interrupted = false;
+  storage.appendAuditRecords = async (records: readonly AuditRecord[]) => {
+    await append(records);
+    if (interrupted) return;
+    interrupted = true;
+    storage.appendAuditRecords = append;
+    await other.append('decision', { from: 'other' });
+    throw new Error('connection reset after commit');
+  };
+  const records = await Promise.all([1, 2].map((n) => log.append('decision', { n })));
+  t.same(
+    records.map((record) => record.seq),
+    [1, 2],
+  );
+  t.same(
+    storage.records.map((record) => record.data),
+    [{ n: 1 }, { n: 2 }, { from: 'other' }],
+    'not appended again after the other writer',
+  );
+  t.match(await verifyAuditLog(storage, keys), { ok: true, records: 3 });
+});
+
+t.test('appends made in one turn are written together, in order, in batches of at most maxBatchRecords', async (t) => {
+  const keys = testAuditKeys();
+  const storage = new MemoryAuditStorage();
+  const log = await AuditLog.open(storage, { ...keys, maxBatchRecords: 40, checkpointEvery: 25 });
+  const batches: number[][] = [];
+  const append = storage.appendAuditRecords.bind(storage);
+  storage.appendAuditRecords = async (records: readonly AuditRecord[]) => {
+    batches.push(records.map((record) => record.seq));
+    return append(records);
+  };
+  const records = await Promise.all(Array.from({ length: 100 }, (_, caller) => log.append('decision', { caller })));
+  t.same(
+    batches.map((batch) => batch.length),
+    [40, 40, 20],
+  );
+  t.same(
+    batches.flat(),
+    Array.from({ length: 100 }, (_, index) => index + 1),
+    'batches follow one another',
+  );
+  t.same(
+    records.map((record) => record.data['caller']),
+    Array.from({ length: 100 }, (_, caller) => caller),
+    'seq in call order',
+  );
+  t.same(
+    storage.checkpoints.map((checkpoint) => checkpoint.seq),
+    [25, 50, 75, 100],
+    'a checkpoint for each multiple of checkpointEvery, inside batches and at their ends',
+  );
+  t.same(await verifyAuditLog(storage, keys), { ok: true, records: 100, checkpoints: 4 });
+});
+
+t.test('appends made while a batch is being written form the next batch', async (t) => {
+  const keys = testAuditKeys();
+  const storage = new MemoryAuditStorage({ asynchronous: true });
+  const log = await AuditLog.open(storage, keys);
+  let calls = 0;
+  const append = storage.appendAuditRecords.bind(storage);
+  storage.appendAuditRecords = async (records: readonly AuditRecord[]) => {
+    calls += 1;
+    return append(records);
+  };
+  const callers = 20;
+  const perCaller = 25;
+  // Each caller appends its next record as soon as the last resolves, so appends keep arriving during writes.
+  await Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      for (let index = 0; index < perCaller; index++) await log.append('decision', { caller, index });
+    }),
+  );
+  await log.close();
+  t.ok(calls <= perCaller + 1, `${callers * perCaller} appends in ${calls} writes`);
+  for (let caller = 0; caller < callers; caller++) {
+    const own = storage.records.filter((record) => record.data['caller'] === caller);
+    if (!own.every((record, index) => record.data['index'] === index)) t.fail(`caller ${caller}'s order`);
+  }
+  t.same(await verifyAuditLog(storage, keys), { ok: true, records: callers * perCaller, checkpoints: 5 });
+});
+
+t.test('a record refused at append does not reach or fail the batch it would have joined', async (t) => {
+  const keys = testAuditKeys();
+  const storage = new MemoryAuditStorage();
+  const log = await AuditLog.open(storage, keys);
+  const good = log.append('decision', { n: 1 });
+  const refused = log.append('decision', { Password: 'hunter2' });
+  const alsoGood = log.append('decision', { n: 2 });
+  await t.rejects(refused, AuditDataError);
+  t.same(
+    (await Promise.all([good, alsoGood])).map((record) => record.seq),
+    [1, 2],
+  );
+  t.equal(storage.records.length, 2);
+});
+
+t.test('a batch that keeps losing the race rejects all its appends with one contended error', async (t) => {
+  const keys = testAuditKeys();
+  const storage = new MemoryAuditStorage();
+  const stale = await AuditLog.open(storage, { ...keys, maxAppendAttempts: 1 });
+  await (await AuditLog.open(storage, keys)).append('decision', { from: 'other' });
+  const outcomes = await Promise.allSettled([1, 2, 3].map((n) => stale.append('decision', { n })));
+  const reasons = outcomes.map((outcome) => (outcome.status === 'rejected' ? outcome.reason : undefined));
+  t.match(reasons[0], { constructor: AuditLogError, reason: 'contended', message: /records 1 to 3 could not/ });
+  t.ok(
+    reasons.every((reason) => reason === reasons[0]),
+    'the same error for each',
+  );
+  t.equal((await stale.append('decision', { n: 4 })).seq, 2, 'the next batch starts from the head it lost to');
 });
 
 t.test('secret-looking data is refused and nothing is appended', async (t) => {

@@ -33,12 +33,15 @@ export class MemoryAuditStorage implements AuditStorage {
     return copy;
   }
 
-  async appendAuditRecord(record: AuditRecord): Promise<void> {
+  async appendAuditRecords(records: readonly AuditRecord[]): Promise<void> {
     await this.#roundTrip();
-    // Check and push in one synchronous step: the in-memory equivalent of the Store's transaction.
-    const expected = (this.records.at(-1)?.seq ?? 0) + 1;
-    if (record.seq !== expected) throw new Error(`audit record ${record.seq} is not the next (${expected})`);
-    this.records.push(jsonCopy(record));
+    // Check everything, then push, in one synchronous step: the in-memory equivalent of the Store's transaction.
+    let last = this.records.at(-1)?.seq ?? 0;
+    for (const record of records) {
+      if (record.seq !== last + 1) throw new Error(`audit record ${record.seq} is not the next (${last + 1})`);
+      last = record.seq;
+    }
+    this.records.push(...records.map(jsonCopy));
   }
 
   async lastAuditRecord(): Promise<AuditRecord | undefined> {

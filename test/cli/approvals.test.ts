@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import type { ApprovalView, VoteOutcome } from '../../proxy/cli/approval-api-types.js';
+import type { ApprovalView, VoteOutcomeView } from '../../proxy/api/views.js';
 import { API_TOKEN_ENV, approvalsCommand, defaultApiUrl, plainHttpWarning } from '../../proxy/cli/approvals.js';
 import {
   apiError,
@@ -28,7 +28,7 @@ function ok(json: unknown): FakeAnswer {
   return { status: 200, json };
 }
 
-function outcome(overrides: Partial<VoteOutcome> = {}): VoteOutcome {
+function outcome(overrides: Partial<VoteOutcomeView> = {}): VoteOutcomeView {
   return { approval: approvalView(), outcome: 'pending', still_needed: 1, ...overrides };
 }
 

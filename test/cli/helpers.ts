@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
-import type { ApprovalView } from '../../proxy/cli/approval-api-types.js';
+import type { ApprovalView } from '../../proxy/api/views.js';
 import type { CommandIo, Environment } from '../../proxy/cli/command-io.js';
+import { createRoleCall } from '../harness/decoded-call.js';
 
 /** CapturedIo is a CommandIo whose output the test reads back. */
 export interface CapturedIo {
@@ -106,23 +107,13 @@ export function approvalView(overrides: Partial<ApprovalView> = {}): ApprovalVie
     state: 'pending',
     agent: { id: 'deploy-bot', owner: 'alice@example.com' },
     call: {
-      cloud: 'aws',
-      service: 'iam',
-      action: 'CreateRole',
-      iam_action: 'iam:CreateRole',
-      region: 'us-east-1',
-      account: '123456789012',
-      environment: 'prod',
-      resource: 'arn:aws:iam::123456789012:role/app',
-      read_only: false,
+      ...createRoleCall(),
       params: {
         RoleName: 'app',
         AssumeRolePolicyDocument:
           '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
         Tags: [{ Key: 'team', Value: 'infra' }],
       },
-      decoded: true,
-      protocol: 'query',
     },
     reason: 'creating IAM roles in prod needs two SREs',
     requirement: { min_approvers: 2, groups: ['sre', 'security'], timeout_seconds: 900 },

@@ -1,8 +1,10 @@
 import t from 'tap';
-import type { AuditCheckpoint, AuditRecord } from '../../proxy/audit/audit-storage.js';
+import { AuditLog, verifyAuditLog } from '../../proxy/audit/index.js';
+import type { AuditCheckpoint, AuditRecord, AuditStorage } from '../../proxy/audit/audit-storage.js';
 import { AuditSequenceError, InvalidArgumentError, StoreConflictError } from '../../proxy/core/errors.js';
 import type { Store } from '../../proxy/store/index.js';
-import { at, auditRecord, fingerprintOf, openStore } from './helpers.js';
+import { testAuditKeys } from '../audit/helpers.js';
+import { at, auditRecord, fingerprintOf, openStore, tempStateDir } from './helpers.js';
 
 async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
   const all: AuditRecord[] = [];
@@ -14,7 +16,7 @@ async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord
 
 async function appendRecords(store: Store, count: number): Promise<void> {
   for (let seq = 1; seq <= count; seq += 1) {
-    await store.appendAuditRecord(auditRecord(seq));
+    await store.appendAuditRecords([auditRecord(seq)]);
   }
 }
 
@@ -25,9 +27,9 @@ t.test('audit records read back exactly as appended', async (t) => {
     agent: 'deploy-bot',
     call: { action: 'iam:CreateRole', params: { b: 2, a: [1, null] } },
   });
-  await store.appendAuditRecord(first);
+  await store.appendAuditRecords([first]);
   const second = { ...auditRecord(2), kind: 'approval.created', at: '2026-11-21T03:00:02.007Z' };
-  await store.appendAuditRecord(second);
+  await store.appendAuditRecords([second]);
   t.same(await store.lastAuditRecord(), second);
   const read = await collect(store.auditRecords(1));
   t.same(read, [first, second]);
@@ -37,13 +39,13 @@ t.test('audit records read back exactly as appended', async (t) => {
 
 t.test('an audit record that leaves a gap or repeats a seq is refused', async (t) => {
   const store = openStore(t);
-  await t.rejects(store.appendAuditRecord(auditRecord(2)), AuditSequenceError, 'the first record is 1');
+  await t.rejects(store.appendAuditRecords([auditRecord(2)]), AuditSequenceError, 'the first record is 1');
   await appendRecords(store, 3);
-  await t.rejects(store.appendAuditRecord(auditRecord(3)), AuditSequenceError, 'a duplicate');
-  await t.rejects(store.appendAuditRecord(auditRecord(2)), AuditSequenceError, 'going back');
-  await t.rejects(store.appendAuditRecord(auditRecord(5)), AuditSequenceError, 'a gap');
+  await t.rejects(store.appendAuditRecords([auditRecord(3)]), AuditSequenceError, 'a duplicate');
+  await t.rejects(store.appendAuditRecords([auditRecord(2)]), AuditSequenceError, 'going back');
+  await t.rejects(store.appendAuditRecords([auditRecord(5)]), AuditSequenceError, 'a gap');
   t.equal((await store.lastAuditRecord())?.seq, 3);
-  await store.appendAuditRecord(auditRecord(4));
+  await store.appendAuditRecords([auditRecord(4)]);
   t.same(
     (await collect(store.auditRecords(1))).map((record) => record.seq),
     [1, 2, 3, 4],
@@ -62,7 +64,7 @@ t.test('malformed audit records are refused before anything is written', async (
     { note: 'prevHash too short', record: { ...auditRecord(1), prevHash: '00' } },
   ];
   for (const { note, record } of cases) {
-    await t.rejects(store.appendAuditRecord(record), InvalidArgumentError, note);
+    await t.rejects(store.appendAuditRecords([record]), InvalidArgumentError, note);
   }
   t.equal(await store.lastAuditRecord(), undefined);
 });
@@ -92,7 +94,7 @@ t.test('a reader sees records appended while it iterates, and the writer is not 
   for await (const record of store.auditRecords(1)) {
     seen.push(record.seq);
     if (record.seq === 10) {
-      await store.appendAuditRecord(auditRecord(601));
+      await store.appendAuditRecords([auditRecord(601)]);
     }
   }
   t.equal(seen.length, 601, 'the record appended mid-iteration is read on a later page');
@@ -113,4 +115,102 @@ t.test('checkpoints are stored once per seq and listed in order', async (t) => {
   await t.rejects(store.appendAuditCheckpoint({ ...checkpoint(100), signature: 'b3RoZXI=' }), StoreConflictError);
   await t.rejects(store.appendAuditCheckpoint({ ...checkpoint(300), signature: '' }), InvalidArgumentError);
   t.same(await store.auditCheckpoints(), [checkpoint(100), checkpoint(200)], 'the first checkpoint at 100 stands');
+});
+
+t.test('a batch of audit records is appended whole, in one step', async (t) => {
+  const store = openStore(t);
+  await store.appendAuditRecords([]);
+  t.equal(await store.lastAuditRecord(), undefined, 'an empty batch writes nothing');
+  const batch = [1, 2, 3, 4].map((seq) => auditRecord(seq));
+  await store.appendAuditRecords(batch);
+  t.same(await collect(store.auditRecords(1)), batch);
+  await store.appendAuditRecords([auditRecord(5), auditRecord(6)]);
+  t.equal((await store.lastAuditRecord())?.seq, 6, 'the next batch follows the head');
+});
+
+t.test('a batch with any record out of place, or malformed, writes nothing', async (t) => {
+  const store = openStore(t);
+  await appendRecords(store, 2);
+  const cases: {
+    note: string;
+    records: AuditRecord[];
+    error: typeof AuditSequenceError | typeof InvalidArgumentError;
+  }[] = [
+    { note: 'first not the next', records: [auditRecord(4), auditRecord(5)], error: AuditSequenceError },
+    { note: 'first repeats the head', records: [auditRecord(2), auditRecord(3)], error: AuditSequenceError },
+    { note: 'a gap inside', records: [auditRecord(3), auditRecord(4), auditRecord(6)], error: AuditSequenceError },
+    { note: 'a repeat inside', records: [auditRecord(3), auditRecord(3)], error: AuditSequenceError },
+    {
+      note: 'a malformed record last',
+      records: [auditRecord(3), { ...auditRecord(4), hash: 'nope' }],
+      error: InvalidArgumentError,
+    },
+  ];
+  for (const { note, records, error } of cases) {
+    await t.rejects(store.appendAuditRecords(records), error, note);
+  }
+  await t.rejects(
+    store.appendAuditRecords(Array.from({ length: 10_001 }, (_, index) => auditRecord(index + 3))),
+    InvalidArgumentError,
+    'more than 10,000 at once',
+  );
+  t.same(
+    (await collect(store.auditRecords(1))).map((record) => record.seq),
+    [1, 2],
+    'nothing of a refused batch was stored',
+  );
+});
+
+t.test('two AuditLogs on one file, as two processes, append concurrently into one valid chain', async (t) => {
+  const stateDir = tempStateDir(t);
+  const keys = testAuditKeys();
+  const stores = [openStore(t, { stateDir }), openStore(t, { stateDir })];
+  const writes: number[] = [];
+  let lostRaces = 0;
+  const logs = await Promise.all(
+    stores.map((store) => {
+      const counted: AuditStorage = {
+        appendAuditRecords: async (records) => {
+          writes.push(records.length);
+          return store.appendAuditRecords(records).catch((error: unknown) => {
+            if (error instanceof AuditSequenceError) lostRaces += 1;
+            throw error;
+          });
+        },
+        lastAuditRecord: () => store.lastAuditRecord(),
+        auditRecords: (fromSeq) => store.auditRecords(fromSeq),
+        appendAuditCheckpoint: (checkpoint) => store.appendAuditCheckpoint(checkpoint),
+        auditCheckpoints: () => store.auditCheckpoints(),
+      };
+      return AuditLog.open(counted, { ...keys, checkpointEvery: 50 });
+    }),
+  );
+  const perWriter = 300;
+  const appended = await Promise.all(
+    logs.flatMap((log, writer) =>
+      Array.from({ length: perWriter }, (_, index) => log.append('decision', { writer, index })),
+    ),
+  );
+  await Promise.all(logs.map((log) => log.close()));
+
+  const stored = await collect(stores[0]!.auditRecords(1));
+  t.same(
+    stored.map((record) => record.seq),
+    Array.from({ length: 2 * perWriter }, (_, index) => index + 1),
+  );
+  t.same(
+    stored,
+    [...appended].sort((a, b) => a.seq - b.seq),
+    'what each append resolved with is what is stored',
+  );
+  for (const writer of [0, 1]) {
+    t.same(
+      stored.filter((record) => record.data['writer'] === writer).map((record) => record.data['index']),
+      Array.from({ length: perWriter }, (_, index) => index),
+      `writer ${writer}'s records are all there, in its order`,
+    );
+  }
+  t.ok(lostRaces > 0, 'a log lost the race for the next seq, and re-chained its batch');
+  t.ok(writes.length < 2 * perWriter, `${2 * perWriter} appends in ${writes.length} writes, lost races included`);
+  t.same(await verifyAuditLog(stores[1]!, keys), { ok: true, records: 2 * perWriter, checkpoints: 12 });
 });

@@ -61,7 +61,7 @@ async function checkSurvivors(t: Test, stateDir: string, reported: { id: string;
     }
   }
   t.pass('every reported approval can be approved');
-  await store.appendAuditRecord(auditRecord(records.length + 1));
+  await store.appendAuditRecords([auditRecord(records.length + 1)]);
   t.equal((await store.lastAuditRecord())?.seq, records.length + 1, 'the log goes on after the crash');
 }
 

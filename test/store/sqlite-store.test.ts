@@ -61,7 +61,7 @@ async function fill(store: Store): Promise<void> {
     createdAt: at(0),
   });
   for (let seq = 1; seq <= 3; seq += 1) {
-    await store.appendAuditRecord(auditRecord(seq));
+    await store.appendAuditRecords([auditRecord(seq)]);
   }
   await store.appendAuditCheckpoint({ seq: 3, hash: fingerprintOf('record 3'), at: at(3), signature: 'c2ln' });
 }
@@ -131,9 +131,9 @@ t.test('two stores on one file see each other’s writes at once', async (t) => 
   t.equal(await serve.markApprovalUsed(created.approval.id, at(42)), true);
   t.equal(await cli.markApprovalUsed(created.approval.id, at(42)), false, 'used once across stores');
 
-  await serve.appendAuditRecord(auditRecord(1));
-  await cli.appendAuditRecord(auditRecord(2));
-  await t.rejects(serve.appendAuditRecord(auditRecord(2)), AuditSequenceError, 'seq is checked against the file');
+  await serve.appendAuditRecords([auditRecord(1)]);
+  await cli.appendAuditRecords([auditRecord(2)]);
+  await t.rejects(serve.appendAuditRecords([auditRecord(2)]), AuditSequenceError, 'seq is checked against the file');
   t.equal((await serve.lastAuditRecord())?.seq, 2);
 });
 
@@ -188,7 +188,7 @@ t.test('a closed store refuses every call', async (t) => {
   await store.close();
   await t.rejects(store.getApproval('apv_1'), StoreError);
   await t.rejects(store.createOrJoinApproval(newApproval()), StoreError);
-  await t.rejects(store.appendAuditRecord(auditRecord(1)), StoreError);
+  await t.rejects(store.appendAuditRecords([auditRecord(1)]), StoreError);
   await t.rejects(collect(store.auditRecords(1)), StoreError);
 });
 
