@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { NodeSha256 } from '../../proxy/sign/index.js';
 
 /*
- * npm run bench:holds [-- --calls N] [--approve-concurrency N] [--open-concurrency N] [--dir DIR]
+ * npm run bench:holds [-- --calls N] [--approve-concurrency N] [--open-concurrency N] [--dir DIR] [--sync S]
  *
  * Issue 4's scale figure: N calls held at once in one Airlock process, then approved through the REST API.
  *   1. `airlock serve` (one process) with a policy that holds every call, hold_seconds 600, and a plain-HTTP stub
@@ -23,8 +23,9 @@ import { NodeSha256 } from '../../proxy/sign/index.js';
  *      CONNECT + TLS connection: HTTP/1.1 carries one request at a time, so N held calls are N connections.
  *      Handshakes are opened `--open-concurrency` at a time. Done when airlock_held_calls (GET /metrics) reaches N
  *      and GET /v1/approvals lists N pending.
- *   3. Every approval approved with POST /v1/approvals/:id/approve, `--approve-concurrency` in flight. A call's
- *      approval-to-forward latency runs from sending its approve request to the agent's response arriving whole.
+ *   3. Every approval approved with POST /v1/approvals/:id/approve, `--approve-concurrency` in flight (default 1:
+ *      approvers answer one at a time). A call's approval-to-forward latency runs from sending its approve request
+ *      to the agent's response arriving whole.
  * Airlock's RSS (VmRSS and VmHWM from /proc/<pid>/status) is read idle, with all N held, and after. This prints
  * figures; it judges nothing. The agents, the upstream and Airlock share this machine's cores.
  * `--dir` is where the temporary directory (with Airlock's state: SQLite store, audit log) goes; default the OS's
@@ -39,7 +40,7 @@ const run = promisify(execFile);
 const { values: flags } = parseArgs({
   options: {
     calls: { type: 'string', default: '10000' },
-    'approve-concurrency': { type: 'string', default: '20' },
+    'approve-concurrency': { type: 'string', default: '1' },
     'open-concurrency': { type: 'string', default: '64' },
     dir: { type: 'string', default: tmpdir() },
     profile: { type: 'string' },
