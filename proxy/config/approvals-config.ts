@@ -1,6 +1,5 @@
 import { type ConfigReader, join } from './config-reader.js';
-
-type Environment = Readonly<Record<string, string | undefined>>;
+import { readSecret, requireSecret, type Secret, type SecretSources } from './secret-source.js';
 
 /** ApprovalsConfig says how long a held call waits on its connection and where approval links point. */
 export interface ApprovalsConfig {
@@ -24,7 +23,7 @@ export interface SlackUser {
   readonly groups: readonly string[];
 }
 
-/** SlackConfig: an incoming webhook, or a bot token and channel (buttons), or both. Secrets come from the environment. */
+/** SlackConfig: an incoming webhook, or a bot token and channel (buttons), or both. Secrets: environment or files. */
 export interface SlackConfig {
   readonly webhookUrl?: string;
   readonly botToken?: string;
@@ -45,7 +44,6 @@ export interface NotificationsConfig {
 /** DEFAULT_HOLD_SECONDS stays under botocore's 60-second read timeout, so the CLI sees our answer, not its own. */
 export const DEFAULT_HOLD_SECONDS = 55;
 const MAX_HOLD_SECONDS = 600;
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 export function readApprovals(
@@ -82,40 +80,38 @@ export function readApprovers(reader: ConfigReader, value: unknown): { readonly 
   };
 }
 
-export function readNotifications(reader: ConfigReader, value: unknown, env: Environment): NotificationsConfig {
+export function readNotifications(reader: ConfigReader, value: unknown, sources: SecretSources): NotificationsConfig {
   const fields = reader.mapping(value, 'notify', ['slack', 'teams', 'webhooks']);
-  const secret = (name: unknown, path: string): string => readSecretFromEnv(reader, name, path, env);
-  const optionalSecret = (name: unknown, path: string): string | undefined =>
-    name === undefined ? undefined : secret(name, path);
 
   let slack: SlackConfig | undefined;
   if (fields.slack !== undefined) {
     const path = 'notify.slack';
     const slackFields = reader.mapping(fields.slack, path, [
       'webhook_url_env',
+      'webhook_url_file',
       'bot_token_env',
+      'bot_token_file',
       'channel',
       'signing_secret_env',
+      'signing_secret_file',
       'api_url',
       'users',
     ]);
-    const webhookUrl = optionalSecret(slackFields.webhook_url_env, join(path, 'webhook_url_env'));
-    const botToken = optionalSecret(slackFields.bot_token_env, join(path, 'bot_token_env'));
+    const webhookUrl = readSecret(reader, slackFields, path, 'webhook_url', sources);
+    const botToken = readSecret(reader, slackFields, path, 'bot_token', sources);
     const channel = reader.optionalString(slackFields.channel, join(path, 'channel'));
-    const signingSecret = optionalSecret(slackFields.signing_secret_env, join(path, 'signing_secret_env'));
+    const signingSecret = readSecret(reader, slackFields, path, 'signing_secret', sources);
     if (webhookUrl === undefined && botToken === undefined) {
-      reader.invalid(path, 'needs webhook_url_env, or bot_token_env with channel');
+      reader.invalid(path, 'needs webhook_url_env (or _file), or bot_token_env (or _file) with channel');
     }
     if (botToken !== undefined && (channel === undefined || signingSecret === undefined)) {
-      reader.invalid(path, 'a bot token posts buttons: it needs channel and signing_secret_env too');
+      reader.invalid(path, 'a bot token posts buttons: it needs channel and signing_secret_env (or _file) too');
     }
     slack = {
-      ...(webhookUrl === undefined
-        ? {}
-        : { webhookUrl: readUrlSecret(reader, webhookUrl, join(path, 'webhook_url_env')) }),
-      ...(botToken === undefined ? {} : { botToken }),
+      ...(webhookUrl === undefined ? {} : { webhookUrl: readUrlSecret(reader, webhookUrl) }),
+      ...(botToken === undefined ? {} : { botToken: botToken.value }),
       ...(channel === undefined ? {} : { channel }),
-      ...(signingSecret === undefined ? {} : { signingSecret }),
+      ...(signingSecret === undefined ? {} : { signingSecret: signingSecret.value }),
       apiUrl: readBaseUrl(reader, slackFields.api_url ?? 'https://slack.com/api', join(path, 'api_url')),
       users: readSlackUsers(reader, slackFields.users, join(path, 'users')),
     };
@@ -123,17 +119,17 @@ export function readNotifications(reader: ConfigReader, value: unknown, env: Env
 
   let teams: NotificationsConfig['teams'];
   if (fields.teams !== undefined) {
-    const teamsFields = reader.mapping(fields.teams, 'notify.teams', ['webhook_url_env']);
-    const url = secret(teamsFields.webhook_url_env, 'notify.teams.webhook_url_env');
-    teams = { webhookUrl: readUrlSecret(reader, url, 'notify.teams.webhook_url_env') };
+    const teamsFields = reader.mapping(fields.teams, 'notify.teams', ['webhook_url_env', 'webhook_url_file']);
+    const url = requireSecret(reader, teamsFields, 'notify.teams', 'webhook_url', sources);
+    teams = { webhookUrl: readUrlSecret(reader, url) };
   }
 
   const webhooks = reader.list(fields.webhooks, 'notify.webhooks').map((entry, index) => {
     const path = join('notify.webhooks', index);
-    const webhookFields = reader.mapping(entry, path, ['url', 'secret_env']);
+    const webhookFields = reader.mapping(entry, path, ['url', 'secret_env', 'secret_file']);
     return {
       url: readBaseUrl(reader, webhookFields.url, join(path, 'url')),
-      secret: secret(webhookFields.secret_env, join(path, 'secret_env')),
+      secret: requireSecret(reader, webhookFields, path, 'secret', sources).value,
     };
   });
   return { ...(slack === undefined ? {} : { slack }), ...(teams === undefined ? {} : { teams }), webhooks };
@@ -155,15 +151,6 @@ function readSlackUsers(reader: ConfigReader, value: unknown, path: string): Sla
   });
 }
 
-/** readSecretFromEnv reads the variable a `*_env` key names. The message names the variable, never its value. */
-function readSecretFromEnv(reader: ConfigReader, name: unknown, path: string, env: Environment): string {
-  const variable = reader.string(name, path);
-  if (!ENV_NAME.test(variable)) reader.fail(path, 'the name of an environment variable (UPPER_CASE)', variable);
-  const secret = env[variable];
-  if (secret === undefined || secret === '') reader.invalid(path, `environment variable ${variable} is not set`);
-  return secret;
-}
-
 /** readBaseUrl reads an http(s) URL with no query, fragment or password; a trailing slash is dropped. */
 function readBaseUrl(reader: ConfigReader, value: unknown, path: string): string {
   const expected = 'an http:// or https:// URL with no query or password';
@@ -182,11 +169,11 @@ function readBaseUrl(reader: ConfigReader, value: unknown, path: string): string
   return url.href.replace(/\/$/, '');
 }
 
-/** readUrlSecret checks a webhook URL read from the environment; the message never shows it (it is the secret). */
-function readUrlSecret(reader: ConfigReader, text: string, path: string): string {
-  const url = parseUrl(text);
+/** readUrlSecret checks a webhook URL read from a secret; the message never shows it (it is the secret). */
+function readUrlSecret(reader: ConfigReader, secret: Secret): string {
+  const url = parseUrl(secret.value);
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    reader.invalid(path, 'the variable does not hold an http:// or https:// URL');
+    reader.invalid(secret.path, `${secret.holder} does not hold an http:// or https:// URL`);
   }
   return url.href;
 }

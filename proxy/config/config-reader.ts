@@ -2,16 +2,20 @@ import { ConfigError } from '../core/errors.js';
 
 /**
  * ConfigReader checks values parsed from airlock.yaml, one key at a time, and fails with a ConfigError naming the
- * file, the key's path (`accounts[0].credentials.type`), what was expected, and what was found. It never quotes a
- * string (a secret pasted into the wrong key must not end up in a terminal or a log); numbers and booleans, which
- * cannot be secrets, are shown.
+ * file, the key's path (`accounts[0].credentials.type`), what was expected, and what was found. A key set by an
+ * environment variable is named by that variable instead (`AIRLOCK_LISTEN: expected ...`), since that is what the
+ * operator has to fix. It never quotes a string (a secret pasted into the wrong key must not end up in a terminal or
+ * a log); numbers and booleans, which cannot be secrets, are shown.
  */
 export class ConfigReader {
   /** The config file's path, or a description such as `defaults`, for messages. */
   readonly source: string;
+  /** The key paths whose values came from environment variables, and those variables' names. */
+  readonly #variables: ReadonlyMap<string, string>;
 
-  constructor(source: string) {
+  constructor(source: string, variables: ReadonlyMap<string, string> = new Map()) {
     this.source = source;
+    this.#variables = variables;
   }
 
   /** fail throws a ConfigError: `<source>: <path>: expected <expected>, got <kind of value>`. */
@@ -21,7 +25,14 @@ export class ConfigReader {
 
   /** invalid throws a ConfigError with a message of its own, for rules that are not about one value's type. */
   invalid(path: string, message: string): never {
+    const variable = this.#variables.get(path);
+    if (variable !== undefined) throw new ConfigError(`${variable}: ${message}`, path);
     throw new ConfigError(`${this.source}: ${path || 'the top level'}: ${message}`, path);
+  }
+
+  /** origin names where a key's value came from, for messages about another key: its variable, else its path. */
+  origin(path: string): string {
+    return this.#variables.get(path) ?? path;
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * config: airlock.yaml, read once at start into a validated, defaulted, frozen AirlockConfig.
+ * config: airlock.yaml, read once at start into a validated, defaulted, frozen AirlockConfig, with the overrides of
+ * ENVIRONMENT_OVERRIDES applied and notification secrets read from the environment or files.
  */
 export {
   type AccountConfig,
@@ -21,12 +22,7 @@ export {
   type SlackUser,
 } from './approvals-config.js';
 export { parseByteSize } from './byte-size.js';
+export { ENVIRONMENT_OVERRIDES, type EnvironmentOverride, STATE_DIR_ENV } from './environment-overrides.js';
 export { isHostPattern, matchesHostPattern } from './host-pattern.js';
-export {
-  CONFIG_ENV,
-  DEFAULT_CONFIG_FILE,
-  findConfigFile,
-  type LoadConfigOptions,
-  loadConfig,
-  STATE_DIR_ENV,
-} from './load-config.js';
+export { MAX_SECRET_FILE_BYTES } from './secret-source.js';
+export { CONFIG_ENV, DEFAULT_CONFIG_FILE, findConfigFile, type LoadConfigOptions, loadConfig } from './load-config.js';

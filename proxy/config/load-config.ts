@@ -17,12 +17,11 @@ import { parseByteSize } from './byte-size.js';
 import { readApprovals, readApprovers, readNotifications } from './approvals-config.js';
 import { ConfigReader, join } from './config-reader.js';
 import { readCredentials, type ResolvePath } from './credentials.js';
+import { applyEnvironment, type Environment } from './environment-overrides.js';
 import { isHostPattern, matchesHostPattern } from './host-pattern.js';
 
 /** CONFIG_ENV names the config file when `--config` is not given. */
 export const CONFIG_ENV = 'AIRLOCK_CONFIG';
-/** STATE_DIR_ENV overrides `state_dir`. */
-export const STATE_DIR_ENV = 'AIRLOCK_STATE_DIR';
 /** DEFAULT_CONFIG_FILE is read from the working directory when neither `--config` nor `AIRLOCK_CONFIG` is given. */
 export const DEFAULT_CONFIG_FILE = 'airlock.yaml';
 
@@ -31,8 +30,6 @@ export interface LoadConfigOptions {
   /** The directory relative paths outside the file resolve against; default `process.cwd()`. */
   readonly cwd?: string;
 }
-
-type Environment = Readonly<Record<string, string | undefined>>;
 
 const TOP_LEVEL_KEYS = [
   'listen',
@@ -86,11 +83,13 @@ export function findConfigFile(path: string | undefined, env: Environment, cwd: 
 
 /**
  * loadConfig reads airlock.yaml (found by findConfigFile) and returns it validated, defaulted and frozen. An empty
- * or missing file gives the defaults. Relative paths in the file resolve against the file's directory;
- * `AIRLOCK_STATE_DIR` (relative to `cwd`) overrides `state_dir`.
+ * or missing file gives the defaults. Relative paths in the file resolve against the file's directory. The variables
+ * of ENVIRONMENT_OVERRIDES (`AIRLOCK_LISTEN`, `AIRLOCK_STATE_DIR`, ...) replace the file's keys and are checked the
+ * same way; relative paths in them resolve against `cwd`.
  *
  * @param path the `--config` flag, if given
- * @throws ConfigError naming the file and the key's path, what was expected, and the type found (never the value)
+ * @throws ConfigError naming the file and the key's path (or the variable that set the key), what was expected, and
+ *   the type found (never the value)
  */
 export function loadConfig(
   path: string | undefined,
@@ -104,7 +103,9 @@ export function loadConfig(
   const home = env.HOME || homedir();
   const resolvePath: ResolvePath = (relative) =>
     relative === '~' || relative.startsWith('~/') ? joinPath(home, relative.slice(1)) : resolve(baseDir, relative);
-  return buildConfig(new ConfigReader(file ?? 'defaults'), document, { file, cwd, env, resolvePath });
+  const overridden = applyEnvironment(document, env, cwd);
+  const reader = new ConfigReader(file ?? 'defaults', overridden.variables);
+  return buildConfig(reader, overridden.document, { file, env, resolvePath });
 }
 
 function readYaml(file: string): unknown {
@@ -129,7 +130,6 @@ function readYaml(file: string): unknown {
 
 interface BuildContext {
   readonly file: string | undefined;
-  readonly cwd: string;
   readonly env: Environment;
   readonly resolvePath: ResolvePath;
 }
@@ -138,12 +138,11 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
   const root = reader.mapping(document ?? undefined, '', TOP_LEVEL_KEYS);
   const listen = readListenAddress(reader, root.listen, 'listen', DEFAULT_LISTEN);
   const api = readListenAddress(reader, root.api, 'api', DEFAULT_API);
-  if (sharePort(listen, api)) reader.invalid('api', 'must not be the address agents use (listen)');
+  if (sharePort(listen, api)) {
+    reader.invalid('api', `must not be the address agents use (${reader.origin('listen')})`);
+  }
 
-  const stateDirOverride = context.env[STATE_DIR_ENV];
-  const stateDir = stateDirOverride
-    ? resolve(context.cwd, stateDirOverride)
-    : context.resolvePath(reader.string(root.state_dir, 'state_dir', '.airlock'));
+  const stateDir = context.resolvePath(reader.string(root.state_dir, 'state_dir', '.airlock'));
 
   const policyFields = reader.mapping(root.policy, 'policy', ['dir', 'watch']);
   const policy = {
@@ -166,7 +165,7 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
   const log = { level: reader.oneOf(logFields.level, 'log.level', LOG_LEVELS, 'info') };
   const approvals = readApprovals(reader, root.approvals, api);
   const approvers = readApprovers(reader, root.approvers);
-  const notify = readNotifications(reader, root.notify, context.env);
+  const notify = readNotifications(reader, root.notify, { env: context.env, resolvePath: context.resolvePath });
   const storeFields = reader.mapping(root.store, 'store', ['sync']);
   const store = { sync: reader.oneOf(storeFields.sync, 'store.sync', STORE_SYNCS, 'normal') };
 

@@ -103,9 +103,12 @@ t.test('notify: a missing variable, a bot without its signing secret, a bad memb
   t.notMatch(notUrl, /not-a-url-secret/, 'the secret is never shown');
   t.match(
     refusal(t, 'notify: { slack: { bot_token_env: BOT, channel: C1 } }\n', { BOT: 'xoxb-1' }),
-    /a bot token posts buttons: it needs channel and signing_secret_env too/,
+    /a bot token posts buttons: it needs channel and signing_secret_env \(or _file\) too/,
   );
-  t.match(refusal(t, 'notify: { slack: { channel: C1 } }\n'), /needs webhook_url_env, or bot_token_env with channel/);
+  t.match(
+    refusal(t, 'notify: { slack: { channel: C1 } }\n'),
+    /needs webhook_url_env \(or _file\), or bot_token_env \(or _file\) with channel/,
+  );
   t.match(
     refusal(t, 'notify: { slack: { webhook_url_env: HOOK, users: { bob: { approver: b@example.com } } } }\n', {
       HOOK: 'https://hooks.slack.com/services/T/B/x',

@@ -86,13 +86,17 @@ async function measured<T>(bytes: number, work: () => Promise<T>): Promise<Measu
   }
 }
 
-/** report comments the figures and checks them: live buffers stay small; RSS grows by well under the body. */
+/**
+ * report comments the figures and checks them: live buffers and RSS grow by well under the body, so it was never
+ * held whole. The buffers' peak counts chunks already dead but not yet collected, which depends on when the GC runs
+ * (17 MiB seen on a loaded CI machine): half the body is the bound that still tells streaming from buffering.
+ */
 function report(t: Test, direction: string, measurement: Measurement<unknown>): void {
   const { rate, rssGrowth, buffersGrowth } = measurement;
   t.comment(
     `${direction}: ${rate.toFixed(0)} MiB/s, RSS growth ${format(rssGrowth)}, live buffers growth ${format(buffersGrowth)}`,
   );
-  t.ok(buffersGrowth < BODY_BYTES / 4, `live buffers grew ${format(buffersGrowth)} for a 64 MiB body`);
+  t.ok(buffersGrowth < BODY_BYTES / 2, `live buffers grew ${format(buffersGrowth)} for a 64 MiB body`);
   t.ok(rssGrowth < (BODY_BYTES * 3) / 4, `RSS grew ${format(rssGrowth)} for a 64 MiB body`);
 }
 
