@@ -7,9 +7,8 @@ import {
   formatDiagnostic,
   type LoadedPolicy,
   loadCompiledPolicy,
+  parseModule,
 } from '../policy/compiler/index.js';
-// TODO(lead): export a parse entry point from compiler/index.ts (test-runner.ts reaches in here too) and use it.
-import { parseModule } from '../policy/compiler/parse/parser.js';
 import { type PolicySources, loadPolicySources } from '../policy/sources.js';
 import { readDecision } from './decision.js';
 import { PolicyRejectedError } from './errors.js';

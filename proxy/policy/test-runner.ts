@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { CompileError, compileRego, loadCompiledPolicy } from './compiler/index.js';
-import { parseModule } from './compiler/parse/parser.js';
+import { CompileError, compileRego, loadCompiledPolicy, parseModule } from './compiler/index.js';
 
 /** TestOutcome is one Rego test's result, as `opa test` reports them. */
 export interface TestOutcome {

@@ -9,6 +9,8 @@ import { emitWasm } from './wasm/emit.js';
 
 export { CompileError, type Diagnostic, formatDiagnostic } from './diagnostics.js';
 export type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+/** parseModule is the first stage on its own, for callers that read a module's rules without compiling it. */
+export { parseModule } from './parse/parser.js';
 
 /** CompileOptions tunes a compile; every field is optional. */
 export interface CompileOptions {
