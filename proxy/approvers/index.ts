@@ -24,4 +24,10 @@ export {
   parseBearerAuthorization,
 } from './authenticate.js';
 export { OidcProviderError, OidcTokenError } from './errors.js';
-export { createOidcVerifier, type OidcVerifier, type OidcVerifierOptions } from './oidc-verifier.js';
+export {
+  createOidcVerifier,
+  fetchDiscoveryDocument,
+  type OidcDiscovery,
+  type OidcVerifier,
+  type OidcVerifierOptions,
+} from './oidc-verifier.js';

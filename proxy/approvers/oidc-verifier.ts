@@ -120,6 +120,27 @@ function approverFromClaims(payload: JWTPayload, groupsClaim: string): Approver 
 }
 
 async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
+  const discovery = await fetchDiscoveryDocument(issuer);
+  return createRemoteJWKSet(new URL(discovery.endpoint('jwks_uri')), { timeoutDuration: JWKS_TIMEOUT_MS });
+}
+
+/** OidcDiscovery is a provider's discovery document, checked to be about the issuer asked for. */
+export interface OidcDiscovery {
+  /**
+   * endpoint gives one of the document's URLs (`jwks_uri`, `authorization_endpoint`, `token_endpoint`): https, or
+   * http only when the issuer itself is.
+   *
+   * @throws OidcProviderError when the document has no such URL, or an unusable one
+   */
+  endpoint(name: string): string;
+}
+
+/**
+ * fetchDiscoveryDocument reads `<issuer>/.well-known/openid-configuration`.
+ *
+ * @throws OidcProviderError when it cannot be fetched, is not a JSON object, or names another issuer
+ */
+export async function fetchDiscoveryDocument(issuer: string): Promise<OidcDiscovery> {
   const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   let document: unknown;
   try {
@@ -146,15 +167,19 @@ async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
   if (fields['issuer'] !== issuer) {
     throw new OidcProviderError(`OIDC discovery at ${discoveryUrl} names another issuer`);
   }
-  const jwksUri = fields['jwks_uri'];
-  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) {
-    throw new OidcProviderError(`OIDC discovery at ${discoveryUrl} has no valid jwks_uri`);
-  }
-  const jwksUrl = new URL(jwksUri);
-  if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && issuer.startsWith('http:'))) {
-    throw new OidcProviderError(`OIDC discovery at ${discoveryUrl} gives a jwks_uri that is not https`);
-  }
-  return createRemoteJWKSet(jwksUrl, { timeoutDuration: JWKS_TIMEOUT_MS });
+  return {
+    endpoint(name) {
+      const value = fields[name];
+      const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+      if (
+        url === undefined ||
+        !(url.protocol === 'https:' || (url.protocol === 'http:' && issuer.startsWith('http:')))
+      ) {
+        throw new OidcProviderError(`OIDC discovery at ${discoveryUrl} gives no usable ${name}`);
+      }
+      return url.toString();
+    },
+  };
 }
 
 /** classifyVerifyError tells a bad token from a provider whose keys cannot be fetched. */

@@ -14,6 +14,13 @@ export interface OidcConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly groupsClaim: string;
+  /**
+   * Airlock's client id at the provider, for the approval page's sign-in; absent when not given, and the audience
+   * is used then (the usual setup, where the API's tokens are ID tokens issued to Airlock).
+   */
+  readonly clientId?: string;
+  /** The client's secret, when the provider registered Airlock as a confidential client; PKCE alone otherwise. */
+  readonly clientSecret?: string;
 }
 
 /** SlackUser maps a Slack member who presses a button to the approver they are. */
@@ -64,18 +71,33 @@ export function readApprovals(
   return { holdSeconds, publicUrl };
 }
 
-export function readApprovers(reader: ConfigReader, value: unknown): { readonly oidc?: OidcConfig } {
+export function readApprovers(
+  reader: ConfigReader,
+  value: unknown,
+  sources: SecretSources,
+): { readonly oidc?: OidcConfig } {
   const fields = reader.mapping(value, 'approvers', ['oidc']);
   if (fields.oidc === undefined) return {};
-  const oidc = reader.mapping(fields.oidc, 'approvers.oidc', ['issuer', 'audience', 'groups_claim']);
+  const path = 'approvers.oidc';
+  const oidc = reader.mapping(fields.oidc, path, [
+    'issuer',
+    'audience',
+    'groups_claim',
+    'client_id',
+    'client_secret_env',
+    'client_secret_file',
+  ]);
+  readBaseUrl(reader, oidc.issuer, join(path, 'issuer'));
+  const clientId = reader.optionalString(oidc.client_id, join(path, 'client_id'));
+  const clientSecret = readSecret(reader, oidc, path, 'client_secret', sources);
   return {
     oidc: {
       // Tokens' `iss` must equal the issuer exactly, trailing slash and all (Auth0's ends in one): kept as written.
-      issuer:
-        (readBaseUrl(reader, oidc.issuer, 'approvers.oidc.issuer'),
-        reader.string(oidc.issuer, 'approvers.oidc.issuer')),
-      audience: reader.string(oidc.audience, 'approvers.oidc.audience'),
-      groupsClaim: reader.string(oidc.groups_claim, 'approvers.oidc.groups_claim', 'groups'),
+      issuer: reader.string(oidc.issuer, join(path, 'issuer')),
+      audience: reader.string(oidc.audience, join(path, 'audience')),
+      groupsClaim: reader.string(oidc.groups_claim, join(path, 'groups_claim'), 'groups'),
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(clientSecret === undefined ? {} : { clientSecret: clientSecret.value }),
     },
   };
 }

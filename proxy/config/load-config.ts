@@ -164,8 +164,9 @@ function buildConfig(reader: ConfigReader, document: unknown, context: BuildCont
   const logFields = reader.mapping(root.log, 'log', ['level']);
   const log = { level: reader.oneOf(logFields.level, 'log.level', LOG_LEVELS, 'info') };
   const approvals = readApprovals(reader, root.approvals, api);
-  const approvers = readApprovers(reader, root.approvers);
-  const notify = readNotifications(reader, root.notify, { env: context.env, resolvePath: context.resolvePath });
+  const secrets = { env: context.env, resolvePath: context.resolvePath };
+  const approvers = readApprovers(reader, root.approvers, secrets);
+  const notify = readNotifications(reader, root.notify, secrets);
   const storeFields = reader.mapping(root.store, 'store', ['sync']);
   const store = { sync: reader.oneOf(storeFields.sync, 'store.sync', STORE_SYNCS, 'normal') };
 

@@ -42,8 +42,33 @@ export async function startApiServer(parts: ApiServerParts): Promise<ApiServer> 
   const authenticator = createApproverAuthenticator({
     store,
     clock,
-    ...(oidc === undefined ? {} : { oidc: createOidcVerifier({ ...oidc, clock }) }),
+    ...(oidc === undefined
+      ? {}
+      : {
+          oidc: createOidcVerifier({
+            issuer: oidc.issuer,
+            audience: oidc.audience,
+            groupsClaim: oidc.groupsClaim,
+            clock,
+          }),
+        }),
   });
+  // The page's sign-in gets ID tokens issued to Airlock's client id, which may differ from the API's audience.
+  const clientId = oidc?.clientId ?? oidc?.audience;
+  const oidcLogin =
+    oidc === undefined || clientId === undefined
+      ? undefined
+      : {
+          verifier: createOidcVerifier({
+            issuer: oidc.issuer,
+            audience: clientId,
+            groupsClaim: oidc.groupsClaim,
+            clock,
+          }),
+          clientId,
+          ...(oidc.clientSecret === undefined ? {} : { clientSecret: oidc.clientSecret }),
+          publicUrl: config.approvals.publicUrl,
+        };
   const app = new Hono();
   app.route('/', createRestApi({ approvals, authenticator, metrics, audit, clock, log }));
   app.route(
@@ -55,6 +80,8 @@ export async function startApiServer(parts: ApiServerParts): Promise<ApiServer> 
       audit,
       clock,
       secureCookies: config.approvals.publicUrl.startsWith('https:'),
+      ...(oidcLogin === undefined ? {} : { oidcLogin }),
+      log,
     }),
   );
   const slack = config.notify.slack;

@@ -117,3 +117,19 @@ t.test('notify: a missing variable, a bot without its signing secret, a bad memb
   );
   t.match(refusal(t, 'notify: { webhooks: [{ url: "https://h.example.com", secret_env: lower } ] }\n'), /UPPER_CASE/);
 });
+
+t.test('approvers.oidc: a client id and secret for the page sign-in; the secret is never shown', async (t) => {
+  const text =
+    'approvers: { oidc: { issuer: "https://idp", audience: api, client_id: pages, client_secret_env: IDP } }\n';
+  const config = loadYaml(t, text, { IDP: 'idp-client-secret' });
+  t.match(config.approvers.oidc, { clientId: 'pages', clientSecret: 'idp-client-secret' });
+  const missing = refusal(t, text);
+  t.match(missing, /approvers\.oidc\.client_secret_env: environment variable IDP is not set/);
+  const both = refusal(
+    t,
+    'approvers: { oidc: { issuer: "https://idp", audience: a, client_secret_env: IDP, client_secret_file: s } }\n',
+    { IDP: 'idp-client-secret' },
+  );
+  t.match(both, /client_secret_env/);
+  t.notMatch(both, /idp-client-secret/);
+});

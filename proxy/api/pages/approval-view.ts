@@ -24,6 +24,10 @@ const CALL_FIELDS: readonly (readonly [key: string, label: string])[] = [
 export interface VoteForm {
   readonly linkToken: string;
   readonly csrfToken: string;
+  /** Who the signed-in session is; the form then asks for no token. */
+  readonly signedInAs?: string;
+  /** Where to sign in with the identity provider, offered next to the token field. */
+  readonly signIn?: { readonly href: string; readonly provider: string };
 }
 
 /** ApprovalViewOptions are what the page shows beyond the approval itself. */
@@ -151,14 +155,11 @@ function renderForm(approval: Approval, form: VoteForm): SafeHtml {
     <form class="card" method="post" action="/approvals/${encodeURIComponent(approval.id)}/vote">
       <input type="hidden" name="token" value="${form.linkToken}" />
       <input type="hidden" name="csrf" value="${form.csrfToken}" />
-      <label>
-        <span>Your approver token</span>
-        <input type="password" name="approver_token" required autocomplete="current-password" spellcheck="false" />
-      </label>
-      <p class="muted">
-        An Airlock approver token (<code>alt_…</code>) or your identity provider's bearer token. It is used for this
-        vote only.
-      </p>
+      ${
+        form.signedInAs === undefined
+          ? renderTokenField(form)
+          : html`<p id="signed-in">Signed in as <strong>${form.signedInAs}</strong>.</p>`
+      }
       <label>
         <span>Comment <span class="muted">(optional)</span></span>
         <textarea name="comment" maxlength="2000"></textarea>
@@ -168,6 +169,23 @@ function renderForm(approval: Approval, form: VoteForm): SafeHtml {
         <button type="submit" name="decision" value="deny" class="deny">Deny</button>
       </div>
     </form>`;
+}
+
+function renderTokenField(form: VoteForm): SafeHtml {
+  const signIn =
+    form.signIn === undefined
+      ? undefined
+      : html`<p><a class="sign-in" id="sign-in" href="${form.signIn.href}">Sign in with ${form.signIn.provider}</a></p>
+          <p class="muted">Or paste a token:</p>`;
+  return html`${signIn}
+    <label>
+      <span>Your approver token</span>
+      <input type="password" name="approver_token" required autocomplete="current-password" spellcheck="false" />
+    </label>
+    <p class="muted">
+      An Airlock approver token (<code>alt_…</code>) or your identity provider's bearer token. It is used for this vote
+      only.
+    </p>`;
 }
 
 function renderField(value: unknown): SafeHtml {

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from './html.js';
 
 /** MessageView is a page's title, body and HTTP status. */
 export interface MessageView {
-  readonly status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 500;
+  readonly status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 500 | 502;
   readonly title: string;
   readonly body: SafeHtml;
 }
