@@ -102,8 +102,24 @@ interface Cell {
   value: number;
 }
 
+/** SampleSeries is a metric whose every series is one number, rendered as one sample: counters and gauges. */
+abstract class SampleSeries extends Series<Cell> {
+  /** value reads a series, for tests and health output; 0 for one never counted or set. */
+  value(labels: Labels = {}): number {
+    return this.existingState(labels)?.value ?? 0;
+  }
+
+  protected initialState(): Cell {
+    return { value: 0 };
+  }
+
+  protected renderSeries(pairs: LabelPairs, state: Cell): string[] {
+    return [formatSample(this.name, pairs, state.value)];
+  }
+}
+
 /** Counter counts up: calls, refusals, notifications. */
-export class Counter extends Series<Cell> {
+export class Counter extends SampleSeries {
   constructor(options: MetricOptions) {
     super('counter', options);
   }
@@ -119,23 +135,10 @@ export class Counter extends Series<Cell> {
     }
     this.stateFor(labels).value += amount;
   }
-
-  /** value reads a series, for tests and health output; 0 for one never counted. */
-  value(labels: Labels = {}): number {
-    return this.existingState(labels)?.value ?? 0;
-  }
-
-  protected initialState(): Cell {
-    return { value: 0 };
-  }
-
-  protected renderSeries(pairs: LabelPairs, state: Cell): string[] {
-    return [formatSample(this.name, pairs, state.value)];
-  }
 }
 
 /** Gauge is a level that goes up and down: calls held right now. */
-export class Gauge extends Series<Cell> {
+export class Gauge extends SampleSeries {
   constructor(options: MetricOptions) {
     super('gauge', options);
   }
@@ -153,19 +156,6 @@ export class Gauge extends Series<Cell> {
   /** dec lowers the series with these labels by `amount` (default 1). @throws InvalidArgumentError as `set` does */
   dec(labels: Labels = {}, amount = 1): void {
     this.stateFor(labels).value -= amount;
-  }
-
-  /** value reads a series; 0 for one never set. */
-  value(labels: Labels = {}): number {
-    return this.existingState(labels)?.value ?? 0;
-  }
-
-  protected initialState(): Cell {
-    return { value: 0 };
-  }
-
-  protected renderSeries(pairs: LabelPairs, state: Cell): string[] {
-    return [formatSample(this.name, pairs, state.value)];
   }
 }
 

@@ -10,6 +10,7 @@ import type { Test } from 'tap';
 import { UpstreamError } from '../../proxy/core/errors.js';
 import { createForwarder, type Forwarder, type ForwarderOptions } from '../../proxy/forward/index.js';
 import type { WireRequest } from '../../proxy/identify/index.js';
+import { listenOnLoopback } from '../harness/loopback-server.js';
 
 /** Upstream is a local server standing in for AWS, counting the connections it accepted. */
 export interface Upstream {
@@ -28,15 +29,7 @@ async function listen(t: Test, server: Server, protocol: 'http' | 'https'): Prom
     connections += 1;
     if (protocol === 'https') serverNames.push(socket.servername ?? false);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(t, server);
   return { url: `${protocol}://127.0.0.1:${port}`, port, connections: () => connections, serverNames };
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import { createNotifier, type Notifier, type NotifierOptions, type NotifyConfig } from '../../proxy/notify/index.js';
 import type { Approval } from '../../proxy/store/index.js';
+import { listenOnLoopback } from '../harness/loopback-server.js';
 import { memoryLog } from '../harness/memory-log.js';
 import { createRoleCall } from '../harness/decoded-call.js';
 
@@ -52,15 +52,7 @@ export async function startReceiver(
       res.writeHead(answer.status, answer.headers).end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(t, server);
   return { url: `http://127.0.0.1:${port}`, requests };
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { createAirlockMetrics } from '../../proxy/metrics/index.js';
 import { type ApiServer, startApiServer } from '../../proxy/serve/api-server.js';
 import { loadOrCreateLinkKey } from '../../proxy/serve/link-key.js';
 import { type Approval, openSqliteStore, type Store } from '../../proxy/store/index.js';
-import { createRoleCall } from '../harness/decoded-call.js';
+import { heldCall } from '../harness/held-call.js';
 
 /**
  * The approvers' side of Airlock composed as start-airlock.ts composes it: airlock.yaml read by loadConfig, a SQLite
@@ -211,19 +211,6 @@ export async function startAirlockWorld(t: Test): Promise<AirlockWorld> {
     },
   };
   return world;
-}
-
-/** heldCall is a call the policy held: deploy-bot's iam:CreateRole in prod, owned by alice, needing two SREs. */
-export function heldCall(overrides: Partial<HeldCall> = {}): HeldCall {
-  return {
-    fingerprint: createHash('sha256').update(randomBytes(16)).digest('hex'),
-    agent: { id: 'deploy-bot', owner: 'alice@example.com' },
-    call: { ...createRoleCall() },
-    reason: 'creating IAM roles in prod needs two SREs',
-    requirement: { minApprovers: 2, groups: ['sre'], timeoutSeconds: 900 },
-    policyVersion: 'security-test',
-    ...overrides,
-  };
 }
 
 /** VoteForm is what the approval page gave a browser: its CSRF cookie and the form's hidden fields. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,9 @@ import { type ApprovalPagesOptions, createApprovalPages } from '../../../proxy/a
 import { AuditLog, type AuditRecord, loadAuditKeys } from '../../../proxy/audit/index.js';
 import { findApproverByToken, issueApproverToken } from '../../../proxy/approvers/approver-tokens.js';
 import { openSqliteStore, type Store } from '../../../proxy/store/index.js';
-import { createRoleCall } from '../../harness/decoded-call.js';
+import { heldCall } from '../../harness/held-call.js';
+
+export { heldCall };
 
 /** T0 is the tests' "now": the clock starts here and moves only when a test moves it. */
 export const T0 = Date.parse('2026-11-21T03:00:00.000Z');
@@ -82,19 +84,6 @@ export function pagesFor(fixture: ApprovalFixture, options: Partial<ApprovalPage
     clock: fixture.clock.now,
     ...options,
   });
-}
-
-/** heldCall is a call the policy held: iam:CreateRole by deploy-bot, owned by alice, needing two SREs. */
-export function heldCall(overrides: Partial<HeldCall> = {}): HeldCall {
-  return {
-    fingerprint: createHash('sha256').update(randomBytes(16)).digest('hex'),
-    agent: { id: 'deploy-bot', owner: 'alice@example.com' },
-    call: { ...createRoleCall() },
-    reason: 'creating IAM roles in prod needs two SREs',
-    requirement: { minApprovers: 2, groups: ['sre'], timeoutSeconds: 900 },
-    policyVersion: 'test',
-    ...overrides,
-  };
 }
 
 /** OpenedForTest is an approval and the token of its link. */
