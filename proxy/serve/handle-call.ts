@@ -121,7 +121,8 @@ export function createCallPipeline(stages: CallPipelineStages) {
       record.reason = decision.reason;
       record.policy_version = decision.policyVersion;
       const releaseCredentials = decision.releaseCredentials;
-      if (decision.effect === 'allow' && isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
+      const credentialsWithheld = isCredentialAction(call.iam_action, call.params) && !releaseCredentials;
+      if (decision.effect === 'allow' && credentialsWithheld) {
         record.decision = 'deny';
         record.reason = CREDENTIALS_NOT_RELEASED;
       }
@@ -141,7 +142,7 @@ export function createCallPipeline(stages: CallPipelineStages) {
           return reply(response, record, held.reply);
         }
         if (held.grantId !== undefined) record.grant = held.grantId;
-        if (isCredentialAction(call.iam_action, call.params) && !releaseCredentials) {
+        if (credentialsWithheld) {
           record.error = 'credentials-not-released';
           return reply(response, record, accessDenied(call, CREDENTIALS_NOT_RELEASED));
         }
