@@ -1,17 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { compileRego, loadCompiledPolicy } from '../../proxy/policy/compiler/index.js';
 import { loadPolicySources } from '../../proxy/policy/sources.js';
+import { largePolicy } from './large-policy.js';
 
 /*
  * npm run bench:policy [-- --evaluations N]
  *
- * Compile time of the default policy (first compile in a fresh process, then the median of warm compiles) and the
- * median / p99 nanoseconds per `evaluate()` through @open-policy-agent/opa-wasm over representative inputs, plus
- * RSS before and after the evaluation loop.
+ * Compile time of the default policy (first compile in a fresh process, then the median of warm compiles) and of a
+ * generated 2,000-line policy (large-policy.ts), the median / p99 nanoseconds per `evaluate()` through
+ * @open-policy-agent/opa-wasm over representative inputs, and RSS along the evaluation loop (1,000,000 by default).
  */
 
 const args = process.argv.slice(2);
-const evaluations = Number(args[args.indexOf('--evaluations') + 1]) || 200_000;
+const evaluations = Number(args[args.indexOf('--evaluations') + 1]) || 1_000_000;
+const RSS_SAMPLES = 10;
 const WARM_COMPILES = 20;
 
 const sources = loadPolicySources(['rego'], { includeTests: false });
@@ -27,6 +29,18 @@ for (let i = 0; i < WARM_COMPILES; i++) {
   compileTimes.push(performance.now() - started);
 }
 
+const large = largePolicy(2000);
+const largeLines = Object.values(large).reduce((sum, source) => sum + source.split('\n').length, 0);
+started = performance.now();
+await compileRego(large, ['airlock/decision']);
+const largeFirstMs = performance.now() - started;
+const largeTimes: number[] = [];
+for (let i = 0; i < 5; i++) {
+  started = performance.now();
+  await compileRego(large, ['airlock/decision']);
+  largeTimes.push(performance.now() - started);
+}
+
 const policy = await loadCompiledPolicy(wasm);
 policy.setData(sources.data);
 
@@ -40,15 +54,16 @@ const inputs = [
 ];
 
 for (let i = 0; i < 20_000; i++) policy.evaluate(inputs[i % inputs.length], 'airlock/decision');
-const rssBefore = process.memoryUsage().rss;
+const rss = [process.memoryUsage().rss];
 const samples = new Float64Array(evaluations);
+const rssEvery = Math.max(1, Math.floor(evaluations / RSS_SAMPLES));
 for (let i = 0; i < evaluations; i++) {
   const input = inputs[i % inputs.length];
   const t0 = process.hrtime.bigint();
   policy.evaluate(input, 'airlock/decision');
   samples[i] = Number(process.hrtime.bigint() - t0);
+  if ((i + 1) % rssEvery === 0) rss.push(process.memoryUsage().rss);
 }
-const rssAfter = process.memoryUsage().rss;
 samples.sort();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -62,7 +77,10 @@ console.log(
   `  evaluate, median              ${Math.round(at(0.5))} ns   (${evaluations} evaluations, ${inputs.length} inputs)`,
 );
 console.log(`  evaluate, p99                 ${Math.round(at(0.99))} ns`);
-console.log(`  RSS before / after loop       ${mb(rssBefore)} / ${mb(rssAfter)} MiB`);
+console.log(`  RSS along the loop            ${rss.map(mb).join(' ')} MiB`);
+console.log(`generated policy (large-policy.ts), ${largeLines} lines in ${Object.keys(large).length} modules`);
+console.log(`  compile, first                ${largeFirstMs.toFixed(1)} ms`);
+console.log(`  compile, median of 5          ${median(largeTimes).toFixed(1)} ms`);
 
 function call(iamAction: string, overrides: Record<string, unknown>): unknown {
   const [service, action] = iamAction.split(':');
