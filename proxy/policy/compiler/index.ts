@@ -1,5 +1,5 @@
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
-import { HOST_NAME_ALIASES, hostBuiltinNames, hostBuiltinsForLoader } from './builtins/host/index.js';
+import { createHostBuiltins, HOST_NAME_ALIASES, hostBuiltinNames } from './builtins/host/index.js';
 import { checkModules } from './check/index.js';
 import { CompileError, DIAGNOSTIC_LIMIT, type Diagnostic } from './diagnostics.js';
 import type { Module } from './parse/ast.js';
@@ -7,15 +7,33 @@ import { parseModule } from './parse/parser.js';
 import { planProgram } from './plan/index.js';
 import { emitWasm } from './wasm/emit.js';
 
-export { CompileError, type Diagnostic, formatDiagnostic } from './diagnostics.js';
+export { CompileError, type Diagnostic, formatDiagnostic, type Location } from './diagnostics.js';
 export type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 /** parseModule is the first stage on its own, for callers that read a module's rules without compiling it. */
 export { parseModule } from './parse/parser.js';
+/** The AST and the lexer, for callers that rewrite modules (CompileOptions.rewriteModules) or quote source. */
+export type { Body, Expr, Module, Rule, Term } from './parse/ast.js';
+export { tokenize, type Token } from './parse/lexer.js';
+/** createHostBuiltins makes host built-ins with their own options, for callers that capture `print` output. */
+export { createHostBuiltins, type HostBuiltins } from './builtins/host/index.js';
+
+/*
+ * The runtime passes host built-ins their arguments, and reads their answers, in the typed encoding
+ * (builtins/host/codec.ts), so every host built-in is exact, including those that take or return sets.
+ * One set of host built-ins serves every policy loaded.
+ */
+const HOST = createHostBuiltins({ encoding: 'typed' });
+const HOST_BUILTIN_NAMES = hostBuiltinNames('typed');
 
 /** CompileOptions tunes a compile; every field is optional. */
 export interface CompileOptions {
   /** How many problems to collect before giving up (default 10, as OPA). */
   diagnosticLimit?: number;
+  /**
+   * Rewrites the parsed modules before they are checked, as OPA's `WithStageAfter` adds a compiler stage: the Rego
+   * test runner renames duplicate tests, keeps `print` calls and adds probe rules this way.
+   */
+  rewriteModules?: (modules: Module[]) => Module[];
 }
 
 /**
@@ -32,12 +50,12 @@ export async function compileRego(
 ): Promise<Uint8Array> {
   const limit = options.diagnosticLimit ?? DIAGNOSTIC_LIMIT;
   const parsed = parseModules(modules, limit);
-  const checked = checkModules(parsed, entrypoints);
+  const checked = checkModules(options.rewriteModules?.(parsed) ?? parsed, entrypoints);
   if (!checked.program || checked.diagnostics.length > 0) {
     throw new CompileError(checked.diagnostics.slice(0, limit));
   }
   const policy = planProgram(checked.program, entrypoints);
-  return emitWasm(policy, { hostBuiltins: hostBuiltinNames(), hostBuiltinAliases: HOST_NAME_ALIASES });
+  return emitWasm(policy, { hostBuiltins: HOST_BUILTIN_NAMES, hostBuiltinAliases: HOST_NAME_ALIASES });
 }
 
 function parseModules(sources: Record<string, string>, limit: number): Module[] {
@@ -57,5 +75,5 @@ function parseModules(sources: Record<string, string>, limit: number): Module[] 
  * object (`setData`, `evaluate`). Every policy Airlock evaluates is loaded through here.
  */
 export function loadCompiledPolicy(wasm: Uint8Array): Promise<LoadedPolicy> {
-  return loadPolicy(wasm, undefined, hostBuiltinsForLoader());
+  return loadPolicy(wasm, undefined, HOST.builtins);
 }

@@ -81,7 +81,6 @@ const REFUSED = {
     'so that it is fast, cannot be steered by a remote server, and can be replayed from the audit log',
   random: 'is random: a decision must be reproducible from the audit log',
   runtime: "exposes the engine's environment and configuration, which Airlock does not give to policies",
-  credentials: 'signs requests with credentials: policies never hold credentials in Airlock, the sign stage does',
   testOnly: 'exists only for `opa test`',
 };
 
@@ -341,6 +340,9 @@ const DECLARATIONS: readonly BuiltinDecl[] = [
   decl('rego.metadata.rule', [], any),
   decl('rego.parse_module', [string, string], stringKeyedObject),
 
+  // Signing: a pure function of the request, the credentials and the time passed in.
+  decl('providers.aws.sign_req', [stringKeyedObject, stringKeyedObject, number], anyObject),
+
   // Debugging. `print` is compiled to `internal.print` of an array of sets (one set of values per argument);
   // `trace` only writes to OPA's tracer, so the compiler plans it as `true`.
   decl('print', [], undefined, { variadic: any }),
@@ -351,9 +353,6 @@ const DECLARATIONS: readonly BuiltinDecl[] = [
   decl('http.send', [stringKeyedObject], anyObject, { nondeterministic: true, refusal: REFUSED.network }),
   decl('opa.runtime', [], stringKeyedObject, { nondeterministic: true, refusal: REFUSED.runtime }),
   decl('rand.intn', [string, number], number, { nondeterministic: true, refusal: REFUSED.random }),
-  decl('providers.aws.sign_req', [stringKeyedObject, stringKeyedObject, number], anyObject, {
-    refusal: REFUSED.credentials,
-  }),
   decl('internal.test_case', [anyArray], undefined, { refusal: REFUSED.testOnly }),
 ];
 

@@ -54,42 +54,111 @@ export function calleeArity(root: RuleNode): Arity {
   };
 }
 
-/** checkCalls checks every call in the tree. */
-export function checkCalls(root: RuleNode, diags: Diagnostic[]): void {
-  const visitNode = (n: RuleNode) => {
-    for (const r of n.rules) checkRuleCalls(root, r, diags);
-    if (n.default) checkRuleCalls(root, n.default, diags);
-    for (const c of n.children.values()) visitNode(c);
-  };
-  visitNode(root);
+/** CallContext is what checking a call needs: the rule tree, the built-ins some `with` replaces, the sink. */
+interface CallContext {
+  root: RuleNode;
+  mocked: ReadonlySet<string>;
+  diags: Diagnostic[];
 }
 
-function checkRuleCalls(root: RuleNode, r: CheckedRule, diags: Diagnostic[]): void {
-  const terms = (t: Term) => checkTermCalls(root, t, diags);
+/**
+ * checkCalls checks every call in the tree. A call to a refused built-in is an error here unless some `with`
+ * in the policy replaces that built-in: then the planner decides, refusing each call it plans that no `with`
+ * replaces (as in a test that mocks `http.send`).
+ */
+export function checkCalls(root: RuleNode, diags: Diagnostic[]): void {
+  const ctx: CallContext = { root, mocked: mockedBuiltins(root), diags };
+  visitRules(root, (r) => checkRuleCalls(ctx, r));
+}
+
+function visitRules(n: RuleNode, f: (r: CheckedRule) => void): void {
+  for (const r of n.rules) f(r);
+  if (n.default) f(n.default);
+  for (const c of n.children.values()) visitRules(c, f);
+}
+
+/** mockedBuiltins are the built-ins named as the target of some `with` (`with http.send as mock`). */
+function mockedBuiltins(root: RuleNode): Set<string> {
+  const out = new Set<string>();
+  const body = (b: Body) => {
+    for (const e of b) {
+      for (const w of e.with) {
+        const name = operatorName(w.target.terms);
+        if (name !== undefined && BUILTIN_DECLS.has(name)) out.add(name);
+      }
+      if (e.body) body(e.body);
+      const terms = [e.term, ...(e.args ?? []), e.key, e.value, e.domain, ...e.with.map((w) => w.value)];
+      for (const t of terms) if (t !== undefined) closures(t);
+    }
+  };
+  const closures = (t: Term): void => {
+    switch (t.type) {
+      case 'arraycomprehension':
+      case 'setcomprehension':
+        closures(t.term);
+        body(t.body);
+        return;
+      case 'objectcomprehension':
+        closures(t.key);
+        closures(t.value);
+        body(t.body);
+        return;
+      case 'ref':
+        t.terms.forEach(closures);
+        return;
+      case 'array':
+      case 'set':
+        t.items.forEach(closures);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          closures(k);
+          closures(v);
+        }
+        return;
+      case 'call':
+        t.args.forEach(closures);
+        return;
+      default:
+        return;
+    }
+  };
+  const rule = (r: CheckedRule): void => {
+    body(r.body);
+    for (const t of [r.value, ...r.keyPath, ...r.args]) closures(t);
+    if (r.key) closures(r.key);
+    if (r.else) rule(r.else);
+  };
+  visitRules(root, rule);
+  return out;
+}
+
+function checkRuleCalls(ctx: CallContext, r: CheckedRule): void {
+  const terms = (t: Term) => checkTermCalls(ctx, t);
   for (const t of [...r.keyPath, r.value, ...r.args]) terms(t);
   if (r.key) terms(r.key);
-  checkBodyCalls(root, r.body, diags);
-  if (r.else) checkRuleCalls(root, r.else, diags);
+  checkBodyCalls(ctx, r.body);
+  if (r.else) checkRuleCalls(ctx, r.else);
 }
 
-function checkBodyCalls(root: RuleNode, body: Body, diags: Diagnostic[]): void {
-  for (const e of body) checkExprCalls(root, e, diags);
+function checkBodyCalls(ctx: CallContext, body: Body): void {
+  for (const e of body) checkExprCalls(ctx, e);
 }
 
-function checkExprCalls(root: RuleNode, e: Expr, diags: Diagnostic[]): void {
-  const terms = (t: Term) => checkTermCalls(root, t, diags);
+function checkExprCalls(ctx: CallContext, e: Expr): void {
+  const terms = (t: Term) => checkTermCalls(ctx, t);
   if (e.term) terms(e.term);
   for (const a of e.args ?? []) terms(a);
   if (e.domain) terms(e.domain);
   if (e.key) terms(e.key);
   if (e.value) terms(e.value);
   for (const w of e.with) terms(w.value);
-  if (e.body) checkBodyCalls(root, e.body, diags);
-  if (e.kind === 'call' && e.operator) checkCall(root, e.operator, (e.args ?? []).length, true, e.loc, diags);
+  if (e.body) checkBodyCalls(ctx, e.body);
+  if (e.kind === 'call' && e.operator) checkCall(ctx, e.operator, (e.args ?? []).length, true, e.loc);
 }
 
-function checkTermCalls(root: RuleNode, t: Term, diags: Diagnostic[]): void {
-  const rec = (x: Term) => checkTermCalls(root, x, diags);
+function checkTermCalls(ctx: CallContext, t: Term): void {
+  const rec = (x: Term) => checkTermCalls(ctx, x);
   switch (t.type) {
     case 'ref':
       t.terms.forEach(rec);
@@ -106,31 +175,25 @@ function checkTermCalls(root: RuleNode, t: Term, diags: Diagnostic[]): void {
       return;
     case 'call':
       t.args.forEach(rec);
-      checkCall(root, t.operator, t.args.length, false, t.loc, diags);
+      checkCall(ctx, t.operator, t.args.length, false, t.loc);
       return;
     case 'arraycomprehension':
     case 'setcomprehension':
       rec(t.term);
-      checkBodyCalls(root, t.body, diags);
+      checkBodyCalls(ctx, t.body);
       return;
     case 'objectcomprehension':
       rec(t.key);
       rec(t.value);
-      checkBodyCalls(root, t.body, diags);
+      checkBodyCalls(ctx, t.body);
       return;
     default:
       return;
   }
 }
 
-function checkCall(
-  root: RuleNode,
-  op: readonly Term[],
-  argc: number,
-  isExpr: boolean,
-  loc: Location,
-  diags: Diagnostic[],
-): void {
+function checkCall(ctx: CallContext, op: readonly Term[], argc: number, isExpr: boolean, loc: Location): void {
+  const { root, diags } = ctx;
   const name = operatorName(op);
   if (name !== undefined && COMPILER_OPERATORS.has(name)) {
     if (argc !== 2) diags.push({ code: 'rego_type_error', message: `${name}: arity mismatch`, location: loc });
@@ -151,7 +214,7 @@ function checkCall(
       return;
     case 'builtin': {
       const decl = BUILTIN_DECLS.get(callee.name);
-      if (decl?.refusal !== undefined) {
+      if (decl?.refusal !== undefined && !ctx.mocked.has(callee.name)) {
         diags.push({ code: 'rego_unsupported_error', message: `${callee.name}: ${decl.refusal}`, location: loc });
         return;
       }

@@ -1,6 +1,8 @@
 import { DIAGNOSTIC_LIMIT, type Diagnostic } from '../diagnostics.js';
 import type { Body, Expr, Module, Rule, Term } from '../parse/ast.js';
+import { AnnotationSet } from './annotation-set.js';
 import { calleeArity, checkCalls } from './calls.js';
+import { rewriteMetadataCalls } from './metadata-calls.js';
 import { lookupNode, type Program, type RuleNode } from './program.js';
 import { checkRecursion } from './recursion.js';
 import { resolveRefs } from './resolve.js';
@@ -22,6 +24,7 @@ interface CheckState {
   entrypoints: string[];
   diagnostics: Diagnostic[];
   rewriter: Rewriter;
+  annotations?: AnnotationSet;
   root?: RuleNode;
 }
 
@@ -35,6 +38,11 @@ interface CheckStage {
 const CHECK_STAGES: readonly CheckStage[] = [
   { name: 'ResolveRefs', run: (s) => (s.modules = resolveRefs(s.modules, s.diagnostics)) },
   { name: 'RewritePrintCalls', run: (s) => (s.modules = s.modules.map(erasePrintCalls)) },
+  { name: 'SetAnnotationSet', run: (s) => (s.annotations = new AnnotationSet(s.modules, s.diagnostics)) },
+  {
+    name: 'RewriteRegoMetadataCalls',
+    run: (s) => (s.modules = rewriteMetadataCalls(s.modules, annotationsOf(s), s.diagnostics)),
+  },
   {
     name: 'RewriteLocalVars',
     run: (s) => (s.modules = s.modules.map((m) => ({ ...m, rules: m.rules.map((r) => s.rewriter.rewriteRule(r)) }))),
@@ -48,6 +56,11 @@ const CHECK_STAGES: readonly CheckStage[] = [
   },
   { name: 'CheckEntrypoints', run: checkEntrypoints },
 ];
+
+function annotationsOf(s: CheckState): AnnotationSet {
+  if (s.annotations === undefined) throw new Error('internal: annotation set used before it was built');
+  return s.annotations;
+}
 
 function rootOf(s: CheckState): RuleNode {
   if (s.root === undefined) throw new Error('internal: rule tree used before it was built');

@@ -206,11 +206,74 @@ export interface Import {
   loc: Location;
 }
 
-/** Module is one parsed Rego file. `package` is the path after `data`, as strings: `package a.b` is `['a','b']`. */
+/**
+ * Module is one parsed Rego file. `package` is the path after `data`, as strings: `package a.b` is `['a','b']`.
+ * `annotations` are its METADATA blocks in source order, each attached to the package or to one of `rules`.
+ */
 export interface Module {
   file: string;
   package: string[];
   packageLoc: Location;
   imports: Import[];
   rules: Rule[];
+  annotations: Annotations[];
+}
+
+/** AnnotationScope says what a METADATA block describes (OPA's annotation scopes). */
+export type AnnotationScope = 'rule' | 'document' | 'package' | 'subpackages';
+
+/** AnnotationTarget is the statement a METADATA block is attached to: the package, or `rules[index]`. */
+export type AnnotationTarget = { kind: 'package' } | { kind: 'rule'; index: number };
+
+/**
+ * AnnotationValue is a value from a METADATA block's `custom` or a schema `definition`, as Go's YAML decoder
+ * produces it: `bigint` for integers, `number` for floating-point numbers.
+ */
+export type AnnotationValue =
+  null | boolean | string | number | bigint | AnnotationValue[] | { [key: string]: AnnotationValue };
+
+/** AuthorAnnotation is one author; OPA leaves out an empty name or email. */
+export interface AuthorAnnotation {
+  name?: string;
+  email?: string;
+}
+
+/** RelatedResourceAnnotation is one related resource: a URL as OPA prints it, and an optional description. */
+export interface RelatedResourceAnnotation {
+  ref: string;
+  description?: string;
+}
+
+/**
+ * SchemaAnnotation declares a schema for a document: `path` and `schema` are refs as arrays of names
+ * (`input.x` is `['input', 'x']`, `schema.y` is `['schema', 'y']`); an inline schema is `definition`.
+ */
+export interface SchemaAnnotation {
+  path: string[];
+  schema?: string[];
+  definition?: AnnotationValue;
+}
+
+/**
+ * Annotations is one METADATA block (OPA's `ast.Annotations`). Fields OPA leaves out when empty are absent;
+ * `scope` is filled in when the block does not set it (`rule` before a rule, `document` for an entrypoint rule,
+ * `package` before the package). `loc` is the `# METADATA` line.
+ */
+export interface Annotations {
+  scope: AnnotationScope;
+  title?: string;
+  description?: string;
+  entrypoint: boolean;
+  organizations: string[];
+  relatedResources: RelatedResourceAnnotation[];
+  authors: AuthorAnnotation[];
+  schemas: SchemaAnnotation[];
+  custom?: { [key: string]: AnnotationValue };
+  target: AnnotationTarget;
+  loc: Location;
+  /**
+   * Set when the block holds something whose value Airlock cannot reproduce exactly as OPA would (a YAML tag, a
+   * URL Go would rewrite); then the compiler refuses to answer `rego.metadata.*` with it.
+   */
+  unsupported?: string;
 }

@@ -126,9 +126,32 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/**
+ * Comment is one `#` comment: its text after the `#` (without a trailing carriage return), where the `#` stands.
+ * METADATA annotations are read from comments.
+ */
+export interface Comment {
+  text: string;
+  row: number;
+  col: number;
+}
+
+/** LexResult is the token array (ending with `eof`) and every comment, in source order. */
+export interface LexResult {
+  tokens: Token[];
+  comments: Comment[];
+}
+
 /** tokenize reads the whole source into tokens; the last token is always `eof`. It never throws. */
 export function tokenize(source: string): Token[] {
-  return new Lexer(source).run();
+  return lex(source).tokens;
+}
+
+/** lex reads the whole source into tokens and comments. It never throws. */
+export function lex(source: string): LexResult {
+  const lexer = new Lexer(source);
+  const tokens = lexer.run();
+  return { tokens, comments: lexer.comments };
 }
 
 class Lexer {
@@ -137,6 +160,7 @@ class Lexer {
   private row = 1;
   private col = 1;
   private readonly tokens: Token[] = [];
+  readonly comments: Comment[] = [];
 
   constructor(source: string) {
     this.src = source;
@@ -165,7 +189,12 @@ class Lexer {
         continue;
       }
       if (c === HASH) {
+        const row = this.row;
+        const col = this.col;
+        const start = this.pos + 1;
         while (this.pos < src.length && src.charCodeAt(this.pos) !== LF) this.advance();
+        // OPA drops the carriage returns that end a comment line (CRLF sources).
+        this.comments.push({ text: src.slice(start, this.pos).replace(/\r+$/, ''), row, col });
         spaceBefore = true;
         continue;
       }

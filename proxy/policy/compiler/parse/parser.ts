@@ -2,7 +2,8 @@ import { DIAGNOSTIC_LIMIT, type Diagnostic } from '../diagnostics.js';
 import type { Body, Module, Term } from './ast.js';
 import { ParseAbort } from './cursor.js';
 import { ExpressionParser } from './expressions.js';
-import { tokenize } from './lexer.js';
+import { readAnnotations } from './annotations.js';
+import { lex, tokenize } from './lexer.js';
 import { ModuleParser } from './rules.js';
 
 /*
@@ -33,8 +34,12 @@ export interface ParseTermResult {
  * const { module, diagnostics } = parseModule('package a\n\np := 1', 'a.rego');
  */
 export function parseModule(source: string, file: string): ParseModuleResult {
-  const parser = new ModuleParser(tokenize(source), file);
+  const { tokens, comments } = lex(source);
+  const parser = new ModuleParser(tokens, file);
   const module = guarded(parser.diagnostics, file, () => parser.parseModule());
+  if (module !== undefined && parser.diagnostics.length === 0) {
+    parser.diagnostics.push(...(guarded(parser.diagnostics, file, () => readAnnotations(comments, module)) ?? []));
+  }
   const diagnostics = parser.diagnostics.slice(0, DIAGNOSTIC_LIMIT);
   return module === undefined || diagnostics.length > 0 ? { diagnostics } : { module, diagnostics };
 }

@@ -54,7 +54,7 @@ export class ModuleParser extends ExpressionParser {
       if (this.pos === before) this.pos++; // every statement consumes input; this only guards the loop
     }
     if (pkg === undefined || this.diagnostics.length > 0) return undefined;
-    return { file: this.file, package: pkg.path, packageLoc: pkg.loc, imports, rules };
+    return { file: this.file, package: pkg.path, packageLoc: pkg.loc, imports, rules, annotations: [] };
   }
 
   /** Runs one statement; on failure skips to where the next statement plausibly starts. */

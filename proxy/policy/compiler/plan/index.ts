@@ -18,7 +18,7 @@ export function planProgram(program: Program, entrypoints: string[]): Policy {
     if (err instanceof PlanError) {
       throw new CompileError([
         {
-          code: 'rego_unsupported_error',
+          code: err.code,
           message: err.message,
           location: err.location ?? { file: program.files[0] ?? '', row: 1, col: 1 },
         },

@@ -4,7 +4,7 @@ import { type CheckedRule, hasRules, lookupNode, type Program, pathString, type 
 import { matchesKey } from '../check/recursion.js';
 import { rulesBelow } from '../check/ruletree.js';
 import { builtinNamed, displayName, operatorName, ROOT_DOCUMENTS, stringOperands } from '../check/terms.js';
-import type { Location } from '../diagnostics.js';
+import type { DiagnosticCode, Location } from '../diagnostics.js';
 import type { Block, Func, Local, Operand, Plan, Policy, Stmt, StmtLocation } from '../ir/ir.js';
 import type { Body, Expr, Term, With } from '../parse/ast.js';
 
@@ -27,13 +27,18 @@ import type { Body, Expr, Term, With } from '../parse/ast.js';
  * unique per scope after the checker's renaming, so one map from var to local serves a whole function.
  */
 
-/** PlanError is a construct the planner refuses; the caller turns it into a `rego_unsupported_error`. */
+/**
+ * PlanError is a construct the planner refuses (`rego_unsupported_error`), or one OPA's compiler rejects too
+ * (with OPA's code).
+ */
 export class PlanError extends Error {
   override readonly name = 'PlanError';
   readonly location: Location | undefined;
-  constructor(message: string, location: Location | undefined) {
+  readonly code: DiagnosticCode;
+  constructor(message: string, location: Location | undefined, code: DiagnosticCode = 'rego_unsupported_error') {
     super(message);
     this.location = location;
+    this.code = code;
   }
 }
 
@@ -54,9 +59,17 @@ interface FuncState {
 /**
  * MockReplacement is what a `with` puts in place of a rule, function or built-in: a value (held in a mock
  * slot, passed to every function of the generation as an extra parameter), another built-in, or a function.
+ * A `shadow` hides every rule below a node: `with data.a as v` over the rules `a.b` and `a.c` puts `v` into the
+ * data document at `a` (a `WithStmt`), and refs under `a` then read that base data, as OPA's planner does.
  */
 type MockReplacement =
-  { kind: 'value'; slot: number } | { kind: 'builtin'; name: string } | { kind: 'function'; node: RuleNode };
+  | { kind: 'value'; slot: number }
+  | { kind: 'builtin'; name: string }
+  | { kind: 'function'; node: RuleNode }
+  | { kind: 'shadow' };
+
+/** WithTarget is how a `with` is planned: a plan-time mock, a shadowed subtree of rules, or plain input/data. */
+type WithTarget = { kind: 'mock'; key: string } | { kind: 'shadow'; key: string } | { kind: 'document' };
 
 /**
  * Generation is a set of mocks. As OPA's planner does for `with` on rules and functions, every function
@@ -80,6 +93,20 @@ function hasRuleKinds(n: RuleNode): boolean {
   if (n.kind !== undefined) return true;
   for (const c of n.children.values()) if (hasRuleKinds(c)) return true;
   return false;
+}
+
+/** replacementId names a replacement within a generation's identity. */
+function replacementId(r: MockReplacement): string {
+  switch (r.kind) {
+    case 'value':
+      return `v${r.slot}`;
+    case 'builtin':
+      return `b${r.name}`;
+    case 'function':
+      return `f${r.node.path.join('.')}`;
+    case 'shadow':
+      return 's';
+  }
 }
 
 /** nodeKey names a rule node as a mock target. */
@@ -224,6 +251,16 @@ export class Planner {
 
   #fail(message: string, loc?: Location): never {
     throw new PlanError(message, loc ?? this.#loc);
+  }
+
+  /**
+   * #refuse fails on a call to a built-in Airlock refuses to run. The checker lets such calls through only for
+   * built-ins some `with` replaces; here, where each call is planned in the mocks in force, a call that no `with`
+   * replaced is refused.
+   */
+  #refuse(name: string, loc: Location): void {
+    const refusal = BUILTIN_DECLS.get(name)?.refusal;
+    if (refusal !== undefined) this.#fail(`${name}: ${refusal}`, loc);
   }
 
   #builtin(name: string): void {
@@ -701,6 +738,7 @@ export class Planner {
       }
       const result = this.#local();
       if (mock?.kind === 'builtin') {
+        this.#refuse(mock.name, loc);
         this.#builtin(mock.name);
         this.#emit({ type: 'CallStmt', func: mock.name, args: [...ops], result });
       } else if (mock?.kind === 'function') {
@@ -713,9 +751,16 @@ export class Planner {
           result,
         });
       } else if (callee.kind === 'builtin') {
+        this.#refuse(callee.name, loc);
         this.#builtin(callee.name);
         this.#emit({ type: 'CallStmt', func: callee.name, args: [...ops], result });
       } else if (callee.kind === 'function') {
+        if (this.#shadowedPath(callee.node.path)) {
+          this.#fail(
+            `${pathString(callee.node.path)} is called where a \`with\` replaces the document holding it`,
+            loc,
+          );
+        }
         this.#emit({
           type: 'CallStmt',
           func: this.#funcName(callee.node),
@@ -777,9 +822,9 @@ export class Planner {
   }
 
   /**
-   * #planWith plans an expression under `with` modifiers. Each target (`input…`, or `data…` over base
-   * documents only) replaces its document for the expression; the continuation runs with the original
-   * restored, inside the same blocks so that the expression's bindings stay visible.
+   * #planWith plans an expression under `with` modifiers. Each target (`input…`, or `data…`) replaces its
+   * document for the expression; the continuation runs with the original restored, inside the same blocks so
+   * that the expression's bindings stay visible. A `data` target over rules also hides those rules (a shadow).
    */
   #planWith(e: Expr, withs: With[], i: number, k: Cont): void {
     if (i >= withs.length) {
@@ -787,12 +832,13 @@ export class Planner {
       return;
     }
     const w = withs[i] as With;
-    const mockKey = this.#mockTarget(w);
-    if (mockKey !== undefined) {
-      this.#planMock(e, withs, i, mockKey, k);
+    const target = this.#withKind(w);
+    if (target.kind === 'mock') {
+      this.#planMock(e, withs, i, target.key, k);
       return;
     }
     const { local, path } = this.#withTarget(w);
+    const shadow = target.kind === 'shadow' ? target.key : undefined;
     this.#planTerm(w.value, (vop) => {
       // The original may be undefined (no input): save it in a block of its own, and let the restoring
       // `WithStmt` put back whatever it held, undefined included.
@@ -804,70 +850,117 @@ export class Planner {
       this.#emit({ type: 'BlockStmt', blocks: [save] });
       this.#loc = w.loc;
       const block = this.#block(() =>
-        this.#planWith(e, withs, i + 1, () => {
-          const restore = this.#block(k);
-          this.#emit({
-            type: 'WithStmt',
-            local,
-            path: [],
-            value: { type: 'local', value: saved },
-            block: restore,
-          });
-        }),
+        this.#inGeneration(shadow, { kind: 'shadow' }, undefined, (leave) =>
+          this.#planWith(e, withs, i + 1, () =>
+            leave(() => {
+              const restore = this.#block(k);
+              this.#emit({
+                type: 'WithStmt',
+                local,
+                path: [],
+                value: { type: 'local', value: saved },
+                block: restore,
+              });
+            }),
+          ),
+        ),
       );
       this.#emit({ type: 'WithStmt', local, path: path.map((p) => this.#string(p)), value: vop, block });
     });
   }
 
   /**
-   * #mockTarget names what a `with` replaces at plan time (a rule, a function or a built-in), or undefined when
-   * it replaces input or base data at run time.
+   * #inGeneration plans `f` in the generation with one more mock for `key` (or in the current one when `key` is
+   * undefined); `f` gets `leave`, which plans its argument back in the outer generation, for the continuation.
    */
-  #mockTarget(w: With): string | undefined {
+  #inGeneration(
+    key: string | undefined,
+    rep: MockReplacement,
+    local: Local | undefined,
+    f: (leave: (g: Cont) => void) => void,
+  ): void {
+    if (key === undefined) {
+      f((g) => g());
+      return;
+    }
+    const outer = { gen: this.#state.gen, locals: this.#state.mockLocals };
+    const inner = this.#derive(outer.gen, outer.locals, key, rep, local);
+    const enter = (m: { gen: Generation; locals: Local[] }) => {
+      this.#state.gen = m.gen;
+      this.#state.mockLocals = m.locals;
+    };
+    enter(inner);
+    try {
+      f((g) => {
+        enter(outer);
+        try {
+          g();
+        } finally {
+          enter(inner);
+        }
+      });
+    } finally {
+      enter(outer);
+    }
+  }
+
+  /**
+   * #withKind says how a `with` is planned: a mock for a rule, function or built-in (replaced at plan time); a
+   * shadow for a document holding rules below it; or a plain replacement of input or base data at run time.
+   * A target inside a rule's value is OPA's compile error.
+   */
+  #withKind(w: With): WithTarget {
     const terms = w.target.terms;
     const head = terms[0];
-    if (head?.type === 'var' && head.name === 'input') return undefined;
+    if (head?.type === 'var' && head.name === 'input') return { kind: 'document' };
     if (head?.type === 'var' && head.name === 'data') {
       const rest = stringOperands(terms.slice(1));
       if (rest === undefined) this.#fail('with: the target must be a constant path', w.loc);
       let n: RuleNode | undefined = this.#program.root;
       for (const key of rest) {
-        if (n.kind !== undefined)
-          this.#fail(`with on a path inside rule ${pathString(n.path)} is not supported`, w.loc);
+        // Below a shadow, the rules are gone: the target is plain data.
+        if (this.#shadowed(n)) return { kind: 'document' };
+        if (n.kind !== undefined) {
+          throw new PlanError('with keyword cannot partially replace virtual document(s)', w.loc, 'rego_compile_error');
+        }
         n = n.children.get(key);
-        if (n === undefined) return undefined;
+        if (n === undefined) return { kind: 'document' };
       }
-      if (n.kind !== undefined) return nodeKey(n);
-      if (hasRuleKinds(n)) this.#fail(`with on ${pathString(rest)}, which holds rules, is not supported`, w.loc);
-      return undefined;
+      if (this.#shadowed(n)) return { kind: 'document' };
+      if (n.kind !== undefined) return { kind: 'mock', key: nodeKey(n) };
+      return hasRuleKinds(n) ? { kind: 'shadow', key: nodeKey(n) } : { kind: 'document' };
     }
     const name = operatorName(terms);
-    if (name !== undefined && BUILTIN_DECLS.has(name)) return `b:${name}`;
+    if (name !== undefined && BUILTIN_DECLS.has(name)) return { kind: 'mock', key: `b:${name}` };
     return this.#fail('with: the target must be input, data or a function', w.loc);
+  }
+
+  /** #shadowed says whether a `with` in force hides the rules at and below `node`. */
+  #shadowed(node: RuleNode): boolean {
+    return this.#state.gen.mocks.get(nodeKey(node))?.kind === 'shadow';
+  }
+
+  /** #shadowedPath says whether a `with` in force hides the rule node at `path` (or one of its ancestors). */
+  #shadowedPath(path: readonly string[]): boolean {
+    let n: RuleNode | undefined = this.#program.root;
+    for (const key of path) {
+      if (this.#shadowed(n)) return true;
+      n = n.children.get(key);
+      if (n === undefined) return false;
+    }
+    return this.#shadowed(n);
   }
 
   /** #planMock plans an expression with a rule, function or built-in replaced, in a new generation. */
   #planMock(e: Expr, withs: With[], i: number, key: string, k: Cont): void {
     const w = withs[i] as With;
-    const enter = (rep: MockReplacement, local?: Local) => {
-      const outer = { gen: this.#state.gen, locals: this.#state.mockLocals };
-      const inner = this.#derive(outer.gen, outer.locals, key, rep, local);
-      this.#state.gen = inner.gen;
-      this.#state.mockLocals = inner.locals;
-      this.#planWith(e, withs, i + 1, () => {
-        // The rest of the query runs without this expression's mocks.
-        this.#state.gen = outer.gen;
-        this.#state.mockLocals = outer.locals;
-        k();
-        this.#state.gen = inner.gen;
-        this.#state.mockLocals = inner.locals;
-      });
-      this.#state.gen = outer.gen;
-      this.#state.mockLocals = outer.locals;
-    };
+    // The rest of the query runs without this expression's mocks.
+    const enter = (rep: MockReplacement, local?: Local) =>
+      this.#inGeneration(key, rep, local, (leave) => this.#planWith(e, withs, i + 1, () => leave(k)));
     const value = w.value;
     if (builtinNamed(value)) {
-      enter({ kind: 'builtin', name: operatorName(value.type === 'ref' ? value.terms : [value]) as string });
+      const name = operatorName(value.type === 'ref' ? value.terms : [value]) as string;
+      enter({ kind: 'builtin', name });
       return;
     }
     if (value.type === 'ref' && value.terms[0]?.type === 'var' && value.terms[0].name === 'data') {
@@ -897,14 +990,14 @@ export class Planner {
         out.push(l as Local);
       } else mocks.set(k, r);
     };
-    for (const [k, r] of gen.mocks) if (k !== key) add(k, r, r.kind === 'value' ? locals[r.slot] : undefined);
+    // Mocks of rules below a shadowed node can no longer be reached: the shadow hides them.
+    const hidden = (k: string) =>
+      rep.kind === 'shadow' && k !== key && k.startsWith(key === 'n:' ? key : `${key}\u0000`);
+    for (const [k, r] of gen.mocks) {
+      if (k !== key && !hidden(k)) add(k, r, r.kind === 'value' ? locals[r.slot] : undefined);
+    }
     add(key, rep, local);
-    const id = [...mocks]
-      .map(
-        ([k, r]) =>
-          `${k}=${r.kind === 'value' ? `v${r.slot}` : r.kind === 'builtin' ? `b${r.name}` : `f${r.node.path.join('.')}`}`,
-      )
-      .join(';');
+    const id = [...mocks].map(([k, r]) => `${k}=${replacementId(r)}`).join(';');
     let g = this.#generations.get(id);
     if (g === undefined) {
       g = { id: this.#generations.size, mocks, slots: out.length };
@@ -913,32 +1006,16 @@ export class Planner {
     return { gen: g, locals: out };
   }
 
-  /** #withTarget finds the local and path a `with` replaces, refusing targets that are rules or functions. */
+  /** #withTarget finds the local and path a `with` replaces at run time. */
   #withTarget(w: With): { local: Local; path: string[] } {
     const terms = w.target.terms;
     const head = terms[0];
     const rest = stringOperands(terms.slice(1));
     if (head?.type === 'var' && rest !== undefined) {
       if (head.name === 'input') return { local: INPUT, path: rest };
-      if (head.name === 'data') {
-        if (this.#overlapsRules(rest)) {
-          this.#fail(`with on ${pathString(rest)}: replacing rules or functions with \`with\` is not supported`, w.loc);
-        }
-        return { local: DATA, path: rest };
-      }
+      if (head.name === 'data') return { local: DATA, path: rest };
     }
-    return this.#fail('with: only input and base data documents can be replaced', w.loc);
-  }
-
-  /** #overlapsRules says whether replacing `data.<path>` would change a rule's value. */
-  #overlapsRules(path: string[]): boolean {
-    let n: RuleNode | undefined = this.#program.root;
-    for (const k of path) {
-      if (n.kind !== undefined) return true;
-      n = n.children.get(k);
-      if (n === undefined) return false;
-    }
-    return hasRules(n);
+    return this.#fail('with: only input and data documents can be replaced', w.loc);
   }
 
   // ---- unification ---------------------------------------------------------------------------------------------
@@ -1358,6 +1435,7 @@ export class Planner {
     let node: RuleNode = this.#program.root;
     let i = 0;
     for (; i < ops.length; i++) {
+      if (this.#shadowed(node)) break;
       if (node.kind !== undefined) break;
       const t = ops[i] as Term;
       if (t.type === 'number' || t.type === 'boolean' || t.type === 'null') {
@@ -1375,6 +1453,11 @@ export class Planner {
       node = child;
     }
     const rest: Term[] = [noVar, ...ops.slice(i)];
+    if (this.#shadowed(node)) {
+      // A `with` put its value into the data document here, and hid the rules below.
+      this.#planOperands({ type: 'local', value: DATA }, [noVar, ...ops], 1, k, true);
+      return;
+    }
     if (node.kind !== undefined) {
       if (node.kind === 'function') this.#fail(`${pathString(node.path)} is a function: call it with arguments`);
       this.#planOperands({ type: 'local', value: this.#planRuleValue(node) }, rest, 1, k);
@@ -1408,7 +1491,8 @@ export class Planner {
     this.#emit({ type: 'MakeObjectStmt', target: virtual });
     const next = pattern[0];
     for (const [key, child] of node.children) {
-      if (!hasRules(child) || child.kind === 'function') continue;
+      // A shadowed child's value is in the base data merged in below.
+      if (!hasRules(child) || child.kind === 'function' || this.#shadowed(child)) continue;
       // Children the rest of the ref can never select are left out (and not evaluated), as OPA does.
       if (next !== undefined && !matchesKey(next, key)) continue;
       if (child.kind !== undefined) {

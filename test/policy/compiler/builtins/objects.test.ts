@@ -49,18 +49,3 @@ t.test('object.subset', async (t) => {
   t.equal(subset([], set()), false, 'as OPA: an empty array holds no empty set');
   t.same(typed('object.subset', [[1], { a: 1 }]), { defined: false });
 });
-
-t.test('graph.reachable and graph.reachable_paths', async (t) => {
-  const graph = { a: ['b'], b: ['c'], c: [], d: ['a'] };
-  t.same(setValue(typed('graph.reachable', [graph, ['a']])), { '$airlock.set': ['a', 'b', 'c'] });
-  t.same(setValue(typed('graph.reachable', [graph, set('d')])), { '$airlock.set': ['a', 'b', 'c', 'd'] });
-  t.same(setValue(typed('graph.reachable', [graph, ['z']])), { '$airlock.set': [] });
-  t.same(setValue(typed('graph.reachable_paths', [graph, ['a']])), { '$airlock.set': [['a', 'b', 'c']] });
-  t.same(setValue(typed('graph.reachable_paths', [{ a: ['b', 'c'], b: [], c: ['a'] }, ['a']])), {
-    '$airlock.set': [
-      ['a', 'b'],
-      ['a', 'c'],
-    ],
-  });
-  t.throws(() => call('graph.reachable', [graph, ['a']]), /cannot return a set/);
-});

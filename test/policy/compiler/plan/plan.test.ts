@@ -270,9 +270,9 @@ t.test('planner lowering, run by the IR interpreter', async (t) => {
   }
 });
 
-t.test('the planner refuses with on a document that holds rules', async (t) => {
+t.test('with on a document that holds rules replaces them (more in with-rules.test.ts)', async (t) => {
   const modules = ['package lib\nq := 1', 'package test\np := x if x := data.lib.q with data.lib as {"q": 2}'];
-  t.throws(() => plan(modules, 'test/p'), { name: 'CompileError' });
+  t.same(evalPolicy(plan(modules, 'test/p'), 'test/p', undefined, undefined), [{ result: 2 }]);
 });
 
 t.test('pretty-printed IR names statements and locals', async (t) => {

@@ -117,3 +117,13 @@ t.test('Rego value syntax adds sets and non-string keys', async (t) => {
   t.equal(rt.json(rt.value('{[1,2]: "a", 2: "b", null: 1}')), '{"null":1,"2":"b","[1,2]":"a"}');
   t.equal(rt.rego(rt.value('{"s": {set(), {1}}}')), '{"s":{set(),{1}}}');
 });
+
+t.test('Rego value syntax allows a comma after the last element; JSON does not', async (t) => {
+  t.equal(
+    rt.rego(rt.value('{ "g": { "a": {"b"}, "c": {"d", }, }, "i": [1, 2, ], }')),
+    '{"g":{"a":{"b"},"c":{"d"}},"i":[1,2]}',
+  );
+  t.equal(rt.rego(rt.value('{"b",}')), '{"b"}');
+  for (const text of ['[1,]', '{"a":1,}', '[,]', '{,}']) t.equal(rt.parse(text), 0, text);
+  for (const text of ['[,]', '{,}', '[1,,]']) t.equal(rt.call('opa_value_parse', ...rt.put(text)), 0, text);
+});

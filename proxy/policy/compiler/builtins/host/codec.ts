@@ -6,15 +6,15 @@
  * things: sets (dumped as arrays), non-string object keys (dumped as strings) and the digits of numbers past 2^53.
  *
  * Results: integers are returned exactly by writing the JSON text ourselves into an ArrayBuffer. Arguments: in the
- * `json` encoding (the SDK's, what OPA's own runtime does) we get what JSON.parse gives. In the `typed` encoding,
- * the runtime's `airlock_call_host` passes every argument in a tagged form and parses results the same way, so
- * nothing is lost:
+ * `typed` encoding, which Airlock's runtime always speaks (`airlock_call_host`, runtime/assembly/host-bridge.ts),
+ * every argument comes in a tagged form and results are read back the same way, so nothing is lost:
  *
  *   {"$airlock.set": [m1, m2, …]}          a set, members in OPA's order
  *   {"$airlock.object": [[k1, v1], …]}     an object with a non-string key, or with a key starting "$airlock."
  *   {"$airlock.number": "123…"}            a number whose decimal text a double cannot hold exactly
  *
- * Everything else is plain JSON.
+ * Everything else is plain JSON. The `json` encoding is the SDK's own bridge, for a module whose runtime does not
+ * tag (as OPA's): arguments are what JSON.parse gives, and an answer holding a set is refused.
  */
 
 import { HostLimitError } from './errors.js';

@@ -1,6 +1,6 @@
 /*
- * graph.reachable and graph.reachable_paths (OPA's topdown/reachable.go). Both return sets, and graph keys may be
- * any value, so they are exact only through the typed bridge (see NATIVE_ONLY).
+ * graph.reachable and graph.reachable_paths (OPA 1.5's topdown/reachable.go). Both return sets, and graph keys may
+ * be any value, so they are exact only through the typed bridge (see NATIVE_ONLY).
  */
 
 import type { HostBuiltinTable } from './builtin.js';
@@ -13,6 +13,7 @@ import {
   type RegoObject,
   RegoSet,
   type RegoValue,
+  typeName,
   valuesEqual,
 } from './value.js';
 
@@ -31,7 +32,11 @@ function edgesOf(graph: Graph, node: RegoValue): RegoValue | undefined {
 
 function initialVertices(builtin: string, value: RegoValue | undefined): readonly RegoValue[] {
   if (!Array.isArray(value) && !(value instanceof RegoSet)) {
-    throw new BuiltinError(`${builtin}: operand 2 must be {array, set}`, 'eval_type_error');
+    // OPA names the two types as one: `builtins.NewOperandTypeErr(2, initial, "{array, set}")`.
+    throw new BuiltinError(
+      `${builtin}: operand 2 must be {array, set} but got ${typeName(value ?? null)}`,
+      'eval_type_error',
+    );
   }
   return vertices(value);
 }
@@ -56,22 +61,34 @@ export const GRAPH_BUILTINS: HostBuiltinTable = {
   'graph.reachable_paths': ([graphValue, initial]) => {
     const graph = objectOperand('graph.reachable_paths', 1, graphValue);
     const paths: RegoValue[] = [];
-    const build = (root: RegoValue, path: RegoValue[], reached: RegoValue[]): void => {
+    const isIn = (vertices: readonly RegoValue[], v: RegoValue): boolean => vertices.some((r) => valuesEqual(r, v));
+    // OPA 1.5's pathBuilder, quirks included: `reached` is shared by every branch below one edge of an initial
+    // vertex, so a vertex reached down one branch ends the paths of the branches after it; and the paths one call
+    // commits accumulate, so a second commit in the same call repeats the first one's vertices.
+    const build = (root: RegoValue, path: readonly RegoValue[], reached: RegoValue[]): void => {
+      let committed: RegoValue[] = [];
+      const commit = (vertices: readonly RegoValue[]): void => {
+        committed = [...committed, ...vertices];
+        paths.push(committed);
+      };
       const edges = edgesOf(graph, root);
       if (edges === undefined) {
-        paths.push(path);
+        commit(path);
         return;
       }
       const extended = [...path, root];
       const neighbours = vertices(edges);
       if (neighbours.length === 0) {
-        paths.push(extended);
+        commit(extended);
         return;
       }
-      const seen = [...reached, root];
       for (const neighbour of neighbours) {
-        if (seen.some((r) => valuesEqual(r, neighbour))) paths.push(extended);
-        else build(neighbour, extended, seen);
+        if (isIn(reached, neighbour)) {
+          commit(extended);
+        } else {
+          if (!isIn(reached, root)) reached.push(root);
+          build(neighbour, extended, reached);
+        }
       }
     };
     for (const node of initialVertices('graph.reachable_paths', initial)) {

@@ -12,6 +12,7 @@
  */
 
 import { BUILTIN_DECLS } from '../catalogue.js';
+import { AWS_SIGN_BUILTINS } from './aws-sign.js';
 import type { HostBuiltinImpl, HostBuiltinTable, HostCall } from './builtin.js';
 import { type BridgeEncoding, decodeArgument, encodeResult } from './codec.js';
 import { type Clock, EvaluationScope, type EvaluationOptions, systemClock } from './context.js';
@@ -20,7 +21,9 @@ import { ENCODING_BUILTINS } from './encoding.js';
 import { BuiltinError, HostLimitError } from './errors.js';
 import { GLOB_BUILTINS } from './glob.js';
 import { GRAPH_BUILTINS } from './graph.js';
+import { GRAPHQL_BUILTINS } from './graphql/index.js';
 import { JSON_BUILTINS } from './json.js';
+import { JSON_SCHEMA_BUILTINS } from './json-schema/index.js';
 import { JWT_BUILTINS } from './jwt.js';
 import { NET_BUILTINS } from './net.js';
 import { OBJECT_BUILTINS } from './objects.js';
@@ -60,8 +63,11 @@ const IMPLEMENTATIONS: HostBuiltinTable = {
   ...YAML_BUILTINS,
   ...X509_BUILTINS,
   ...GRAPH_BUILTINS,
+  ...GRAPHQL_BUILTINS,
   ...OBJECT_BUILTINS,
   ...PRINT_BUILTINS,
+  ...AWS_SIGN_BUILTINS,
+  ...JSON_SCHEMA_BUILTINS,
 };
 
 /**
@@ -84,9 +90,9 @@ export function hostNameOf(name: string): string {
 }
 
 /**
- * NATIVE_ONLY lists built-ins a host implementation cannot answer correctly through the SDK's plain JSON bridge,
- * where sets arrive as arrays and object keys as strings; the Wasm runtime must implement them (or the runtime must
- * pass host arguments in the typed encoding, codec.ts, under which the host versions here are exact).
+ * NATIVE_ONLY lists built-ins a host implementation cannot answer correctly through the SDK's plain JSON bridge
+ * (the `json` encoding), where sets arrive as arrays and object keys as strings. Under the `typed` encoding, which
+ * Airlock's runtime speaks, the host versions here are exact.
  */
 export const NATIVE_ONLY: ReadonlySet<string> = new Set([
   // They return a set.
@@ -112,6 +118,7 @@ export const NATIVE_ONLY: ReadonlySet<string> = new Set([
   'json.filter',
   'json.remove',
   'json.patch',
+  'providers.aws.sign_req', // the request, body included
   'walk',
   'array.concat',
   'array.slice',
@@ -148,7 +155,10 @@ export interface HostBuiltinsOptions {
   strictBuiltinErrors?: boolean;
   /** Told of every built-in error made undefined in non-strict mode (for debugging policies). */
   onBuiltinError?: (builtin: string, error: BuiltinError) => void;
-  /** How the runtime passes host arguments: the SDK's `json` (default) or Airlock's `typed` (codec.ts). */
+  /**
+   * How the module passes arguments and reads answers (codec.ts): `typed` (default), what Airlock's runtime speaks;
+   * or `json`, the SDK's plain bridge, for a module whose runtime passes plain JSON (as one built by OPA).
+   */
   encoding?: BridgeEncoding;
 }
 
@@ -162,7 +172,7 @@ export interface HostBuiltins {
 
 /** createHostBuiltins makes the host built-ins, validating options once. */
 export function createHostBuiltins(options: HostBuiltinsOptions = {}): HostBuiltins {
-  const encoding = options.encoding ?? 'json';
+  const encoding = options.encoding ?? 'typed';
   if (encoding !== 'json' && encoding !== 'typed') {
     throw new TypeError(`encoding must be 'json' or 'typed', not ${String(encoding)}`);
   }
@@ -214,7 +224,7 @@ function bridge(
 const DEFAULT_HOST = createHostBuiltins();
 
 /**
- * HOST_BUILTINS are the host built-ins with default options (system clock, print discarded, non-strict, JSON
+ * HOST_BUILTINS are the host built-ins with default options (system clock, print discarded, non-strict, typed
  * bridge), in the SDK's `customBuiltins` shape.
  */
 export const HOST_BUILTINS: Readonly<Record<string, SdkBuiltin>> = DEFAULT_HOST.builtins;
@@ -223,14 +233,10 @@ export const HOST_BUILTINS: Readonly<Record<string, SdkBuiltin>> = DEFAULT_HOST.
 export const evaluateWithHostBuiltins: HostBuiltins['evaluate'] = DEFAULT_HOST.evaluate;
 
 /**
- * hostBuiltinNames lists the OPA names of built-ins the host can serve correctly under `encoding` (default the
- * SDK's JSON bridge, which excludes NATIVE_ONLY). Put `hostNameOf(name)` in the module's `builtins` map.
+ * hostBuiltinNames lists the OPA names of built-ins the host can serve correctly under `encoding` (default
+ * `typed`: all of them; the SDK's JSON bridge excludes NATIVE_ONLY). Put `hostNameOf(name)` in the module's
+ * `builtins` map.
  */
-export function hostBuiltinNames(encoding: BridgeEncoding = 'json'): ReadonlySet<string> {
+export function hostBuiltinNames(encoding: BridgeEncoding = 'typed'): ReadonlySet<string> {
   return new Set(Object.keys(IMPLEMENTATIONS).filter((name) => encoding === 'typed' || !NATIVE_ONLY.has(name)));
-}
-
-/** hostBuiltinsForLoader is HOST_BUILTINS, for `loadPolicy`'s `customBuiltins`. */
-export function hostBuiltinsForLoader(): Readonly<Record<string, SdkBuiltin>> {
-  return HOST_BUILTINS;
 }

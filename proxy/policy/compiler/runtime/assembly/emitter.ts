@@ -4,6 +4,7 @@
 import { abortWith } from './abort';
 import { arrayAppend, objectGet, objectInsert, search, setAdd } from './collections';
 import { compareValues, equalValues } from './compare';
+import { decodeResult, encodeArgument } from './host-bridge';
 import { opa_builtin0, opa_builtin1, opa_builtin2, opa_builtin3, opa_builtin4, opa_println } from './env';
 import { parseNumber } from './number-parse';
 import { mergeObjects, valueWith } from './paths';
@@ -123,55 +124,33 @@ export function airlock_value_with(base: usize, path: usize, v: usize): usize {
   return valueWith(base, path, 0, v);
 }
 
-// The arguments of the host call in progress, for `airlock_host_arg`.
-let hostArgCount: i32 = 0;
-let hostArg0: usize = 0;
-let hostArg1: usize = 0;
-let hostArg2: usize = 0;
-let hostArg3: usize = 0;
-
 /**
  * airlock_call_host calls host built-in `id` with `argc` arguments through `env.opa_builtin<argc>`; unused arguments
- * are 0. Returns the result, 0 for undefined.
+ * are 0. Arguments go out and the answer comes back in the typed bridge's form (host-bridge.ts). Returns the
+ * answer, 0 for undefined.
  */
 export function airlock_call_host(id: i32, argc: i32, a: usize, b: usize, c: usize, d: usize): usize {
-  hostArgCount = argc;
-  hostArg0 = a;
-  hostArg1 = b;
-  hostArg2 = c;
-  hostArg3 = d;
   let result: usize = 0;
   switch (argc) {
     case 0:
       result = opa_builtin0(id, 0);
       break;
     case 1:
-      result = opa_builtin1(id, 0, a);
+      result = opa_builtin1(id, 0, encodeArgument(a));
       break;
     case 2:
-      result = opa_builtin2(id, 0, a, b);
+      result = opa_builtin2(id, 0, encodeArgument(a), encodeArgument(b));
       break;
     case 3:
-      result = opa_builtin3(id, 0, a, b, c);
+      result = opa_builtin3(id, 0, encodeArgument(a), encodeArgument(b), encodeArgument(c));
       break;
     case 4:
-      result = opa_builtin4(id, 0, a, b, c, d);
+      result = opa_builtin4(id, 0, encodeArgument(a), encodeArgument(b), encodeArgument(c), encodeArgument(d));
       break;
     default:
       abortWith('internal: too many built-in call arguments');
   }
-  hostArgCount = 0;
-  return result;
-}
-
-/**
- * airlock_host_arg returns argument `i` (0-based) of the host built-in call in progress, or 0. The SDK hands host
- * built-ins their arguments through `JSON.parse`, which rounds integers beyond 2^53; a host built-in that needs
- * them exactly can read the argument's text with `opa_json_dump(airlock_host_arg(i))` instead.
- */
-export function airlock_host_arg(i: i32): usize {
-  if (i < 0 || i >= hostArgCount) return 0;
-  return i == 0 ? hostArg0 : i == 1 ? hostArg1 : i == 2 ? hostArg2 : hostArg3;
+  return result != 0 ? decodeResult(result) : 0;
 }
 
 /** airlock_println prints the NUL-terminated text at `text` through the host (debugging). */

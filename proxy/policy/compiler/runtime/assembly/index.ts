@@ -59,7 +59,6 @@ export {
   airlock_scan_value,
   airlock_value_with,
   airlock_call_host,
-  airlock_host_arg,
   airlock_println,
 } from './emitter';
 export * from './builtins/index';

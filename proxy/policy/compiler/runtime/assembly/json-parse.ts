@@ -369,6 +369,11 @@ function parseArray(): usize {
     if (c == 0x5d) break;
     if (c != 0x2c) return fail();
     skipSpace();
+    // Rego, unlike JSON, allows a comma after the last element.
+    if (regoSyntax && pos < end && load<u8>(pos) == 0x5d) {
+      pos++;
+      break;
+    }
   }
   depth--;
   return finish(TYPE_ARRAY, base, stackTop - base);
@@ -409,6 +414,10 @@ function parseObject(): usize {
     if (c == 0x7d) break;
     if (c != 0x2c) return fail();
     skipSpace();
+    if (regoSyntax && pos < end && load<u8>(pos) == 0x7d) {
+      pos++;
+      break;
+    }
   }
   depth--;
   if (isSet) {

@@ -70,6 +70,7 @@ export {
   builtin_object_union_n,
 } from './objects';
 export { builtin_array_concat, builtin_array_slice, builtin_array_reverse } from './arrays';
+export { builtin_walk } from './walk';
 export { builtin_union, builtin_intersection, builtin_internal_member_2, builtin_internal_member_3 } from './sets';
 export {
   builtin_base64_encode,
