@@ -14,6 +14,9 @@ export { parseModule } from './parse/parser.js';
 /** The AST and the lexer, for callers that rewrite modules (CompileOptions.rewriteModules) or quote source. */
 export type { Body, Expr, Module, Rule, Term } from './parse/ast.js';
 export { tokenize, type Token } from './parse/lexer.js';
+/** AST helpers for the same callers: whether a term is a constant, and a rewrite of every body of a module. */
+export { isGround } from './parse/expressions.js';
+export { mapBodies } from './check/terms.js';
 /** createHostBuiltins makes host built-ins with their own options, for callers that capture `print` output. */
 export { createHostBuiltins, type HostBuiltins } from './builtins/host/index.js';
 

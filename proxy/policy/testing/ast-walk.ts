@@ -1,8 +1,8 @@
-import type { Body, Expr, Module, Rule, Term } from '../compiler/index.js';
+import type { Body, Expr, Term } from '../compiler/index.js';
 
 /*
- * The two walks over the compiler's AST the test runner needs: every term of an expression, however deep (to find
- * where an expression ends in its source), and a rewrite of every body of a module (to keep `print` calls).
+ * The walk over the compiler's AST the test runner needs to find where an expression ends in its source: every
+ * term of an expression, however deep.
  */
 
 /** operandsOf lists the terms an expression holds directly, `with` targets and values included. */
@@ -64,51 +64,4 @@ export function forEachExprTerm(expr: Expr, visit: (t: Term) => void): void {
 
 function forEachBodyTerm(body: Body, visit: (t: Term) => void): void {
   for (const e of body) forEachExprTerm(e, visit);
-}
-
-/**
- * mapBodies rebuilds a module with `rewrite` applied to every body in it, innermost first: rule bodies, `else`
- * bodies, `every` bodies and comprehension bodies, in rule heads too.
- */
-export function mapBodies(module: Module, rewrite: (body: Body) => Body): Module {
-  const body = (b: Body): Body => rewrite(b.map(expr));
-  const expr = (e: Expr): Expr => {
-    const out: Expr = { ...e, with: e.with.map((w) => ({ ...w, value: term(w.value) })) };
-    if (e.term) out.term = term(e.term);
-    if (e.args) out.args = e.args.map(term);
-    if (e.key) out.key = term(e.key);
-    if (e.value) out.value = term(e.value);
-    if (e.domain) out.domain = term(e.domain);
-    if (e.body) out.body = body(e.body);
-    return out;
-  };
-  const term = (t: Term): Term => {
-    switch (t.type) {
-      case 'ref':
-        return { ...t, terms: t.terms.map(term) };
-      case 'array':
-      case 'set':
-        return { ...t, items: t.items.map(term) };
-      case 'object':
-        return { ...t, entries: t.entries.map(([k, v]) => [term(k), term(v)]) };
-      case 'call':
-        return { ...t, args: t.args.map(term) };
-      case 'arraycomprehension':
-      case 'setcomprehension':
-        return { ...t, term: term(t.term), body: body(t.body) };
-      case 'objectcomprehension':
-        return { ...t, key: term(t.key), value: term(t.value), body: body(t.body) };
-      default:
-        return t;
-    }
-  };
-  const rule = (r: Rule): Rule => {
-    const head = { ...r.head };
-    if (r.head.key) head.key = term(r.head.key);
-    if (r.head.value) head.value = term(r.head.value);
-    const out: Rule = { ...r, head, body: body(r.body) };
-    if (r.else) out.else = rule(r.else);
-    return out;
-  };
-  return { ...module, rules: module.rules.map(rule) };
 }

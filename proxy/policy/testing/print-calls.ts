@@ -1,5 +1,4 @@
-import type { Body, Expr, Module, Term } from '../compiler/index.js';
-import { mapBodies } from './ast-walk.js';
+import { type Body, type Expr, mapBodies, type Module, type Term } from '../compiler/index.js';
 
 /*
  * The compiler drops `print(...)` calls, as `opa build -t wasm` does. `opa test` keeps them, rewriting each into a

@@ -1,4 +1,4 @@
-import type { Body, Expr, Module, Rule, Term } from '../compiler/index.js';
+import { type Body, type Expr, isGround, type Module, type Rule, type Term } from '../compiler/index.js';
 
 /*
  * Probe rules: extra rules compiled beside a failing test to find which expression of its body failed, and what
@@ -83,24 +83,7 @@ function operandsWorthShowing(expr: Expr): Term[] {
     operands = assign ? (expr.args ?? []).slice(1) : (expr.args ?? []);
   } else if (expr.kind === 'term') operands = expr.term ? [expr.term] : [];
   else operands = expr.domain ? [expr.domain] : [];
-  return operands.filter((t) => !isLiteral(t) && !(t.type === 'var' && t.name.startsWith('$')));
-}
-
-function isLiteral(term: Term): boolean {
-  switch (term.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-    case 'set':
-      return term.items.every(isLiteral);
-    case 'object':
-      return term.entries.every(([k, v]) => isLiteral(k) && isLiteral(v));
-    default:
-      return false;
-  }
+  return operands.filter((t) => !isGround(t) && !(t.type === 'var' && t.name.startsWith('$')));
 }
 
 /** A probe rule: `name if { body }`, or `name contains key if { body }` when a key is given. */

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostics.js';
-import type { Annotations, Module, Rule, Term } from '../parse/ast.js';
+import type { Annotations, Module, Rule } from '../parse/ast.js';
+import { refPartName } from '../parse/annotations.js';
+import { isGround } from '../parse/expressions.js';
 import { printTerm } from '../parse/print.js';
-import { isGround } from './terms.js';
 
 /*
  * AnnotationSet indexes every module's METADATA blocks by what they describe, as OPA's `ast.AnnotationSet`:
@@ -158,28 +159,8 @@ function pathKey(path: readonly string[]): string {
 export function rulePath(m: Module, rule: Rule): string[] {
   const path = [...m.package];
   for (const [i, part] of rule.head.ref.entries()) {
-    const name = i === 0 && part.type === 'var' ? part.name : constantName(part);
-    if (name === undefined) break;
-    path.push(name);
+    if (i > 0 && !isGround(part)) break;
+    path.push(refPartName(part) ?? printTerm(part));
   }
   return path;
-}
-
-function constantName(t: Term): string | undefined {
-  switch (t.type) {
-    case 'string':
-      return t.value;
-    case 'number':
-      return t.value;
-    case 'boolean':
-      return String(t.value);
-    case 'null':
-      return 'null';
-    case 'array':
-    case 'object':
-    case 'set':
-      return isGround(t) ? printTerm(t) : undefined;
-    default:
-      return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import { DIAGNOSTIC_LIMIT, type Diagnostic } from '../diagnostics.js';
-import type { Body, Expr, Module, Rule, Term } from '../parse/ast.js';
+import type { Expr, Module } from '../parse/ast.js';
 import { AnnotationSet } from './annotation-set.js';
 import { calleeArity, checkCalls } from './calls.js';
 import { rewriteMetadataCalls } from './metadata-calls.js';
@@ -9,7 +9,7 @@ import { resolveRefs } from './resolve.js';
 import { Rewriter } from './rewrite.js';
 import { buildRuleTree } from './ruletree.js';
 import { SafetyChecker } from './safety.js';
-import { operatorName } from './terms.js';
+import { mapBodies, operatorName } from './terms.js';
 
 export type { CheckedRule, NodeKind, Program, RuleNode } from './program.js';
 
@@ -106,41 +106,7 @@ function checkEntrypoints(s: CheckState): void {
  * only writes to a debug stream and always succeeds.
  */
 function erasePrintCalls(m: Module): Module {
-  const body = (b: Body): Body => b.filter((e) => !isPrint(e)).map(expr);
-  const expr = (e: Expr): Expr => {
-    const out: Expr = { ...e };
-    if (e.body) out.body = body(e.body);
-    if (e.term) out.term = term(e.term);
-    if (e.args) out.args = e.args.map(term);
-    if (e.domain) out.domain = term(e.domain);
-    return out;
-  };
-  const term = (t: Term): Term => {
-    switch (t.type) {
-      case 'arraycomprehension':
-      case 'setcomprehension':
-      case 'objectcomprehension':
-        return { ...t, body: body(t.body) };
-      case 'array':
-      case 'set':
-        return { ...t, items: t.items.map(term) };
-      case 'object':
-        return { ...t, entries: t.entries.map(([k, v]) => [term(k), term(v)]) };
-      case 'call':
-        return { ...t, args: t.args.map(term) };
-      case 'ref':
-        return { ...t, terms: t.terms.map(term) };
-      default:
-        return t;
-    }
-  };
-  const rule = (r: Rule): Rule => {
-    const out: Rule = { ...r, body: body(r.body) };
-    if (r.head.value) out.head = { ...r.head, value: term(r.head.value) };
-    if (r.else) out.else = rule(r.else);
-    return out;
-  };
-  return { ...m, rules: m.rules.map(rule) };
+  return mapBodies(m, (body) => body.filter((e) => !isPrint(e)));
 }
 
 function isPrint(e: Expr): boolean {

@@ -1,6 +1,6 @@
 import { BUILTIN_DECLS } from '../builtins/catalogue.js';
 import type { Location } from '../diagnostics.js';
-import type { Body, Expr, RefTerm, Term, VarTerm } from '../parse/ast.js';
+import type { Body, Expr, Module, RefTerm, Rule, Term, VarTerm } from '../parse/ast.js';
 
 /*
  * Small helpers over the AST that every check stage uses: building terms, walking them, and naming vars.
@@ -158,24 +158,6 @@ export function operatorName(op: readonly Term[]): string | undefined {
   return parts.join('.');
 }
 
-/** isGround says whether a term has no vars (closures count as non-ground). */
-export function isGround(t: Term): boolean {
-  switch (t.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-    case 'set':
-      return t.items.every(isGround);
-    case 'object':
-      return t.entries.every(([k, v]) => isGround(k) && isGround(v));
-    default:
-      return false;
-  }
-}
-
 /** isRef narrows a term to a ref. */
 export function isRef(t: Term): t is RefTerm {
   return t.type === 'ref';
@@ -184,6 +166,54 @@ export function isRef(t: Term): t is RefTerm {
 /** mapBody maps every expression of a body. */
 export function mapBody(body: Body, f: (e: Expr) => Expr): Body {
   return body.map(f);
+}
+
+/**
+ * mapBodies rebuilds a module with `rewrite` applied to every body in it, innermost first: rule bodies, `else`
+ * bodies, `every` bodies and comprehension bodies wherever they stand (rule heads and `with` values included), as
+ * OPA's generic visitor reaches them.
+ */
+export function mapBodies(module: Module, rewrite: (body: Body) => Body): Module {
+  const body = (b: Body): Body => rewrite(b.map(expr));
+  const expr = (e: Expr): Expr => {
+    const out: Expr = { ...e, with: e.with.map((w) => ({ ...w, value: term(w.value) })) };
+    if (e.term) out.term = term(e.term);
+    if (e.args) out.args = e.args.map(term);
+    if (e.key) out.key = term(e.key);
+    if (e.value) out.value = term(e.value);
+    if (e.domain) out.domain = term(e.domain);
+    if (e.body) out.body = body(e.body);
+    return out;
+  };
+  const term = (t: Term): Term => {
+    switch (t.type) {
+      case 'ref':
+        return { ...t, terms: t.terms.map(term) };
+      case 'array':
+      case 'set':
+        return { ...t, items: t.items.map(term) };
+      case 'object':
+        return { ...t, entries: t.entries.map(([k, v]) => [term(k), term(v)]) };
+      case 'call':
+        return { ...t, args: t.args.map(term) };
+      case 'arraycomprehension':
+      case 'setcomprehension':
+        return { ...t, term: term(t.term), body: body(t.body) };
+      case 'objectcomprehension':
+        return { ...t, key: term(t.key), value: term(t.value), body: body(t.body) };
+      default:
+        return t;
+    }
+  };
+  const rule = (r: Rule): Rule => {
+    const head = { ...r.head };
+    if (r.head.key) head.key = term(r.head.key);
+    if (r.head.value) head.value = term(r.head.value);
+    const out: Rule = { ...r, head, body: body(r.body) };
+    if (r.else) out.else = rule(r.else);
+    return out;
+  };
+  return { ...module, rules: module.rules.map(rule) };
 }
 
 /**

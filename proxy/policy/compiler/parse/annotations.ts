@@ -344,8 +344,11 @@ function parseSingleTerm(source: string, file: string): Term | undefined {
   }
 }
 
-/** refPartName is a ref part as OPA's `Ref.toArray` prints it: strings as they are, scalars and vars as text. */
-function refPartName(t: Term): string | undefined {
+/**
+ * refPartName is a ref part as OPA's `Ref.toArray` prints it: strings as they are, scalars and vars as text; undefined
+ * for any other term.
+ */
+export function refPartName(t: Term): string | undefined {
   switch (t.type) {
     case 'string':
       return t.value;

@@ -1,22 +1,12 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import t from 'tap';
-import { call, strict, text, value } from './fixtures/call-host.js';
+import { call, text, value } from './fixtures/call-host.js';
+import { errorOf, type Json } from './fixtures/x509/answers.js';
 import { issue, tlv } from './fixtures/x509/pki.js';
 
 const PARSE_KEYS = 'crypto.parse_private_keys';
 const PARSE_RSA = 'crypto.x509.parse_rsa_private_key';
 const KEY_PAIR = 'crypto.x509.parse_keypair';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Go's structures, read field by field
-
-const errorOf = (name: string, args: unknown[]): string => {
-  try {
-    strict(name, args);
-    return 'no error';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 const big = (b64url: string) => BigInt(`0x${Buffer.from(b64url, 'base64url').toString('hex')}`);
 

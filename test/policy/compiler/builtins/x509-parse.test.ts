@@ -1,22 +1,12 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import t from 'tap';
-import { call, strict, text, value } from './fixtures/call-host.js';
+import { call, text, value } from './fixtures/call-host.js';
+import { errorOf, type Json } from './fixtures/x509/answers.js';
 import { chainPem, derExtension, issue, tlv, x509 } from './fixtures/x509/pki.js';
 
 const PARSE = 'crypto.x509.parse_certificates';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Go's structures, read field by field
-
 const parse = (input: string) => value(PARSE, [input]) as Json[];
-
-const errorOf = (name: string, args: unknown[]): string => {
-  try {
-    strict(name, args);
-    return 'no error';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 const bigFromBase64url = (b64: string) => BigInt(`0x${Buffer.from(b64, 'base64url').toString('hex')}`);
 

@@ -1,20 +1,10 @@
 import { webcrypto } from 'node:crypto';
 import t from 'tap';
-import { call, strict, value } from './fixtures/call-host.js';
+import { call, value } from './fixtures/call-host.js';
+import { errorOf, type Json } from './fixtures/x509/answers.js';
 import { x509 } from './fixtures/x509/pki.js';
 
 const PARSE = 'crypto.x509.parse_certificate_request';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Go's structure, read field by field
-
-const errorOf = (args: unknown[]): string => {
-  try {
-    strict(PARSE, args);
-    return 'no error';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 async function request(extensions: x509.Extension[] = []) {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -74,27 +64,27 @@ t.test('a request without extensions has null lists', async (t) => {
 
 t.test('errors carry Go messages, encoding/asn1 ones included', async (t) => {
   t.equal(
-    errorOf(['YmFkc3RyaW5n']),
+    errorOf(PARSE, ['YmFkc3RyaW5n']),
     `${PARSE}: asn1: structure error: tags don't match (16 vs {class:1 tag:2 length:97 isCompound:true}) ` +
       '{optional:false explicit:false application:false private:false defaultValue:<nil> tag:<nil> stringType:0 ' +
       'timeType:0 set:false omitEmpty:false} certificateRequest @2',
   );
-  t.equal(errorOf(['foobar']), `${PARSE}: illegal base64 data at input byte 4`);
-  t.equal(errorOf(['']), `${PARSE}: asn1: syntax error: sequence truncated`);
-  t.equal(errorOf(['MAA=']), `${PARSE}: asn1: syntax error: sequence truncated`);
-  t.equal(errorOf(['MIA=']), `${PARSE}: asn1: syntax error: indefinite length found (not DER)`);
-  t.equal(errorOf(['MAOgAQ==']), `${PARSE}: asn1: syntax error: data truncated`);
+  t.equal(errorOf(PARSE, ['foobar']), `${PARSE}: illegal base64 data at input byte 4`);
+  t.equal(errorOf(PARSE, ['']), `${PARSE}: asn1: syntax error: sequence truncated`);
+  t.equal(errorOf(PARSE, ['MAA=']), `${PARSE}: asn1: syntax error: sequence truncated`);
+  t.equal(errorOf(PARSE, ['MIA=']), `${PARSE}: asn1: syntax error: indefinite length found (not DER)`);
+  t.equal(errorOf(PARSE, ['MAOgAQ==']), `${PARSE}: asn1: syntax error: data truncated`);
   const der = Buffer.from((await request()).rawData);
   t.equal(
-    errorOf([Buffer.concat([der, Uint8Array.of(0)]).toString('base64')]),
+    errorOf(PARSE, [Buffer.concat([der, Uint8Array.of(0)]).toString('base64')]),
     `${PARSE}: asn1: syntax error: trailing data`,
   );
   t.equal(
-    errorOf(['-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n']),
+    errorOf(PARSE, ['-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n']),
     `${PARSE}: asn1: syntax error: sequence truncated`,
   );
   t.equal(
-    errorOf([Buffer.from('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n').toString('base64')]),
+    errorOf(PARSE, [Buffer.from('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n').toString('base64')]),
     `${PARSE}: invalid PEM-encoded certificate signing request`,
   );
   t.equal(call(PARSE, ['foobar']).defined, false, 'undefined when not strict');

@@ -17,7 +17,7 @@ import type { HostBuiltinTable } from './builtin.js';
 import { goJson } from './encoding.js';
 import { BuiltinError } from './errors.js';
 import { civilTime, UTC } from './go-time/civil.js';
-import { escapedPath, type GoUrl, GoUrlError, parseUrl } from './go-url.js';
+import { escapedPath, fromByteString, type GoUrl, GoUrlError, parseUrl, toByteString } from './go-url.js';
 import { operandTypeError } from './operands.js';
 import {
   compareStrings,
@@ -261,7 +261,7 @@ function signRequest(args: readonly RegoValue[]): RegoValue {
   }
   let parsed: GoUrl;
   try {
-    parsed = parseUrl(url as string);
+    parsed = parseUrl(toByteString(url as string));
   } catch (error) {
     if (error instanceof GoUrlError) throw new BuiltinError(`${NAME}: ${error.message}`);
     throw error;
@@ -280,8 +280,8 @@ function signRequest(args: readonly RegoValue[]): RegoValue {
     headers: headerMap,
     method: method as string,
     path: escapedPath(parsed),
-    rawQuery: parsed.rawQuery,
-    host: parsed.host,
+    rawQuery: fromByteString(parsed.rawQuery),
+    host: fromByteString(parsed.host),
     body,
     service,
     credentials,

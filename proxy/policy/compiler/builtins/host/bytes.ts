@@ -5,6 +5,8 @@
  * `for range` decoding), which is what OPA prints and counts.
  */
 
+import { quoteGo } from './value.js';
+
 /** utf8Bytes encodes a string as UTF-8. */
 export function utf8Bytes(s: string): Uint8Array {
   return new TextEncoder().encode(s);
@@ -56,4 +58,39 @@ export function goString(bytes: Uint8Array): string {
     i += need + 1;
   }
   return out;
+}
+
+/** validUtf8 is utf8.Valid. */
+export function validUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** quoteBytes is strconv.Quote of a Go string given as bytes: invalid UTF-8 bytes come out as \xNN. */
+export function quoteBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) {
+      out += `\\x${bytes[i]!.toString(16).padStart(2, '0')}`;
+      i++;
+    } else {
+      out += quoteGo(Buffer.from(bytes.subarray(i, i + length)).toString('utf8')).slice(1, -1);
+      i += length;
+    }
+  }
+  return `"${out}"`;
+}
+
+/** utf8SequenceLength is the length of the valid UTF-8 sequence at `i`, or 0 if the byte there starts none. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!;
+  if (b0 < 0x80) return 1;
+  const length = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  return validUtf8(bytes.subarray(i, i + length)) ? length : 0;
 }

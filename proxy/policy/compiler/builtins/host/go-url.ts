@@ -1,26 +1,29 @@
 /*
- * Go's net/url: Parse, String, EscapedPath, EscapedFragment and ResolveReference, with Go's escaping rules and
- * error texts, for the built-ins whose answers depend on how Go reads a URL (providers.aws.sign_req signs
- * EscapedPath and RawQuery; JSON Schema resolves `$ref` against `$id` and checks the `uri` formats).
+ * Go's net/url: Parse, String, EscapedPath and ResolveReference, with Go's escaping rules and error texts, for the
+ * built-ins whose answers depend on how Go reads a URL (providers.aws.sign_req signs EscapedPath and RawQuery; JSON
+ * Schema resolves `$ref` against `$id` and checks the `uri` formats; crypto.x509 parses and constrains the URIs of
+ * subject alternative names).
  *
- * Go works on bytes: escaping and unescaping here work on the UTF-8 bytes of a string.
+ * Go strings are bytes, and unescaping can produce any byte, valid UTF-8 or not: here they are "byte strings", one
+ * character per byte (code 0–255). A caller holding text converts at the boundary (toByteString, fromByteString);
+ * a certificate's URI is bytes already. Error messages are text, quoted as strconv.Quote quotes bytes.
  */
 
-import { quoteGo } from './value.js';
+import { goString } from './bytes.js';
+import { quoteBytes } from './bytes.js';
 
 /** GoUrlError is Go's *url.Error: `parse "<url>": <reason>`. */
 export class GoUrlError extends Error {
   override readonly name = 'GoUrlError';
 }
 
-/** The parts of a URL Go escapes differently (Go's `encoding` modes). */
-type Component = 'path' | 'host' | 'zone' | 'userPassword' | 'queryComponent' | 'fragment';
+/** Reason is the error url.Error wraps, before parseUrl adds the URL. */
+class Reason extends Error {}
 
-/** GoUrl is Go's url.URL, the fields net/url keeps. */
+/** GoUrl is Go's url.URL, every string a byte string; `user` holds the userinfo unescaped, or undefined for none. */
 export interface GoUrl {
   scheme: string;
   opaque: string;
-  /** The userinfo, unescaped (`user` or `user:password`), or undefined when the URL has none. */
   user: { username: string; password: string | undefined } | undefined;
   host: string;
   path: string;
@@ -32,18 +35,28 @@ export interface GoUrl {
   rawFragment: string;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const HEX = '0123456789ABCDEF';
+/** toByteString is the UTF-8 encoding of text as a byte string (an unpaired surrogate as U+FFFD, as Go's []byte). */
+export const toByteString = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 
-function isHex(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
-}
+/** fromByteString reads a byte string as Go text: each byte of an invalid UTF-8 sequence becomes U+FFFD. */
+export const fromByteString = (bytes: string): string => goString(Buffer.from(bytes, 'latin1'));
+
+const quote = (bytes: string): string => quoteBytes(Buffer.from(bytes, 'latin1'));
+
+/** The parts of a URL Go escapes differently (Go's `encoding` modes). */
+type Mode = 'path' | 'host' | 'zone' | 'userPassword' | 'queryComponent' | 'fragment';
+
+const isAlphanumeric = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+
+const unhex = (c: number): number => Number.parseInt(String.fromCharCode(c), 16);
 
 /** shouldEscape is Go's rule for whether byte `c` must be %-escaped in `mode`. */
-function shouldEscape(c: number, mode: Component): boolean {
+function shouldEscape(c: number, mode: Mode): boolean {
+  if (isAlphanumeric(c)) return false;
   const ch = String.fromCharCode(c);
-  if (/^[a-zA-Z0-9]$/.test(ch)) return false;
   if ((mode === 'host' || mode === 'zone') && `!$&'()*+,;=:[]<>"`.includes(ch)) return false;
   if ('-_.~'.includes(ch)) return false;
   if ('$&+,/:;=?@'.includes(ch)) {
@@ -62,86 +75,89 @@ function shouldEscape(c: number, mode: Component): boolean {
   return true;
 }
 
-/** escape is Go's url.escape: the UTF-8 bytes of `s`, %-escaped where `mode` requires. */
-function escape(s: string, mode: Component): string {
+/**
+ * unescape is Go's url.unescape: decodes %XX escapes, checking them as Go does for `mode`.
+ *
+ * @throws {Reason} with Go's EscapeError or InvalidHostError text.
+ */
+function unescape(s: string, mode: Mode): string {
+  let escapes = 0;
+  let hasPlus = false;
+  for (let i = 0; i < s.length;) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      escapes++;
+      if (i + 2 >= s.length || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) {
+        throw new Reason(`invalid URL escape ${quote(s.slice(i, i + 3))}`);
+      }
+      // In a host, %-escapes may only stand for non-ASCII bytes, except %25 (RFC 6874 zones).
+      if (mode === 'host' && unhex(s.charCodeAt(i + 1)) < 8 && s.slice(i, i + 3) !== '%25') {
+        throw new Reason(`invalid URL escape ${quote(s.slice(i, i + 3))}`);
+      }
+      if (mode === 'zone') {
+        const v = (unhex(s.charCodeAt(i + 1)) << 4) | unhex(s.charCodeAt(i + 2));
+        if (s.slice(i, i + 3) !== '%25' && v !== 0x20 && shouldEscape(v, 'host')) {
+          throw new Reason(`invalid URL escape ${quote(s.slice(i, i + 3))}`);
+        }
+      }
+      i += 3;
+    } else if (c === 0x2b) {
+      hasPlus = mode === 'queryComponent';
+      i++;
+    } else {
+      if ((mode === 'host' || mode === 'zone') && c < 0x80 && shouldEscape(c, mode)) {
+        throw new Reason(`invalid character ${quote(s[i]!)} in host name`);
+      }
+      i++;
+    }
+  }
+  if (escapes === 0 && !hasPlus) return s;
   let out = '';
-  for (const byte of encoder.encode(s)) {
-    if (byte === 0x20 && mode === 'queryComponent') out += '+';
-    else if (shouldEscape(byte, mode)) out += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
-    else out += String.fromCharCode(byte);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      out += String.fromCharCode((unhex(s.charCodeAt(i + 1)) << 4) | unhex(s.charCodeAt(i + 2)));
+      i += 2;
+    } else if (c === 0x2b) {
+      out += mode === 'queryComponent' ? ' ' : '+';
+    } else {
+      out += s[i];
+    }
   }
   return out;
 }
 
-/**
- * unescape is Go's url.unescape: decodes %XX escapes, checking them as Go does for `mode`.
- *
- * @throws {Error} with Go's EscapeError or InvalidHostError text.
- */
-function unescape(s: string, mode: Component): string {
-  for (let i = 0; i < s.length;) {
-    const c = s[i]!;
-    if (c === '%') {
-      if (i + 2 >= s.length || !isHex(s[i + 1]) || !isHex(s[i + 2])) {
-        throw new Error(`invalid URL escape ${quoteGo(s.slice(i, i + 3))}`);
-      }
-      const escaped = s.slice(i, i + 3);
-      if (mode === 'host' && Number.parseInt(s[i + 1]!, 16) < 8 && escaped !== '%25') {
-        throw new Error(`invalid URL escape ${quoteGo(escaped)}`);
-      }
-      if (mode === 'zone') {
-        const v = Number.parseInt(s.slice(i + 1, i + 3), 16);
-        if (escaped !== '%25' && v !== 0x20 && shouldEscape(v, 'host')) {
-          throw new Error(`invalid URL escape ${quoteGo(escaped)}`);
-        }
-      }
-      i += 3;
-      continue;
-    }
-    if ((mode === 'host' || mode === 'zone') && c.charCodeAt(0) < 0x80 && shouldEscape(c.charCodeAt(0), mode)) {
-      throw new Error(`invalid character ${quoteGo(c)} in host name`);
-    }
-    i++;
+/** escape is Go's url.escape: the bytes of `s`, %-escaped where `mode` requires. */
+function escape(s: string, mode: Mode): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 && mode === 'queryComponent') out += '+';
+    else if (shouldEscape(c, mode)) out += `%${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else out += s[i];
   }
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length;) {
-    const c = s[i]!;
-    if (c === '%') {
-      bytes.push(Number.parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else if (c === '+' && mode === 'queryComponent') {
-      bytes.push(0x20);
-      i++;
-    } else {
-      const cp = s.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      bytes.push(...encoder.encode(ch));
-      i += ch.length;
-    }
-  }
-  return decoder.decode(new Uint8Array(bytes));
+  return out;
 }
 
 /** validEncoded is Go's check that a raw path or fragment is already a valid escaping. */
-function validEncoded(s: string, mode: Component): boolean {
-  for (const byte of encoder.encode(s)) {
-    const ch = String.fromCharCode(byte);
-    if ("!$&'()*+,;=:@[]%".includes(ch)) continue;
-    if (shouldEscape(byte, mode)) return false;
+function validEncoded(s: string, mode: Mode): boolean {
+  for (let i = 0; i < s.length; i++) {
+    if ("!$&'()*+,;=:@[]%".includes(s[i]!)) continue;
+    if (shouldEscape(s.charCodeAt(i), mode)) return false;
   }
   return true;
 }
 
 function getScheme(raw: string): { scheme: string; rest: string } {
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (/^[a-zA-Z]$/.test(c)) continue;
-    if (/^[0-9+\-.]$/.test(c)) {
+    const c = raw.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) continue;
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
       if (i === 0) return { scheme: '', rest: raw };
       continue;
     }
-    if (c === ':') {
-      if (i === 0) throw new Error('missing protocol scheme');
+    if (c === 0x3a) {
+      if (i === 0) throw new Reason('missing protocol scheme');
       return { scheme: raw.slice(0, i), rest: raw.slice(i + 1) };
     }
     return { scheme: '', rest: raw };
@@ -156,9 +172,9 @@ function validOptionalPort(port: string): boolean {
 function parseHost(host: string): string {
   if (host.startsWith('[')) {
     const i = host.lastIndexOf(']');
-    if (i < 0) throw new Error("missing ']' in host");
+    if (i < 0) throw new Reason("missing ']' in host");
     const colonPort = host.slice(i + 1);
-    if (!validOptionalPort(colonPort)) throw new Error(`invalid port ${quoteGo(colonPort)} after host`);
+    if (!validOptionalPort(colonPort)) throw new Reason(`invalid port ${quote(colonPort)} after host`);
     const zone = host.slice(0, i).indexOf('%25');
     if (zone >= 0) {
       return (
@@ -169,22 +185,20 @@ function parseHost(host: string): string {
     const i = host.lastIndexOf(':');
     if (i !== -1) {
       const colonPort = host.slice(i);
-      if (!validOptionalPort(colonPort)) throw new Error(`invalid port ${quoteGo(colonPort)} after host`);
+      if (!validOptionalPort(colonPort)) throw new Reason(`invalid port ${quote(colonPort)} after host`);
     }
   }
   return unescape(host, 'host');
 }
 
-function validUserinfo(s: string): boolean {
-  return /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(s);
-}
+const USERINFO = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
 
 function parseAuthority(authority: string): Pick<GoUrl, 'user' | 'host'> {
   const at = authority.lastIndexOf('@');
   const host = parseHost(at < 0 ? authority : authority.slice(at + 1));
   if (at < 0) return { user: undefined, host };
   const userinfo = authority.slice(0, at);
-  if (!validUserinfo(userinfo)) throw new Error('net/url: invalid userinfo');
+  if (!USERINFO.test(userinfo)) throw new Reason('net/url: invalid userinfo');
   const colon = userinfo.indexOf(':');
   if (colon < 0) return { user: { username: unescape(userinfo, 'userPassword'), password: undefined }, host };
   return {
@@ -196,18 +210,15 @@ function parseAuthority(authority: string): Pick<GoUrl, 'user' | 'host'> {
   };
 }
 
+/** setPath is Go's URL.setPath: RawPath is kept only when the default escaping of Path differs from `p`. */
 function setPath(url: GoUrl, p: string): void {
   url.path = unescape(p, 'path');
   url.rawPath = escape(url.path, 'path') === p ? '' : p;
 }
 
-function setFragment(url: GoUrl, f: string): void {
-  url.fragment = unescape(f, 'fragment');
-  url.rawFragment = escape(url.fragment, 'fragment') === f ? '' : f;
-}
-
+/** parseWithoutFragment is Go's url.parse(rawURL, viaRequest=false). */
 function parseWithoutFragment(raw: string): GoUrl {
-  if (/[\x00-\x1f\x7f]/.test(raw)) throw new Error('net/url: invalid control character in URL');
+  if (/[\x00-\x1f\x7f]/.test(raw)) throw new Reason('net/url: invalid control character in URL');
   const url: GoUrl = {
     scheme: '',
     opaque: '',
@@ -228,7 +239,7 @@ function parseWithoutFragment(raw: string): GoUrl {
   const { scheme, rest: afterScheme } = getScheme(raw);
   url.scheme = scheme.toLowerCase();
   let rest = afterScheme;
-  if (rest.endsWith('?') && rest.split('?').length === 2) {
+  if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) {
     url.forceQuery = true;
     rest = rest.slice(0, -1);
   } else {
@@ -245,7 +256,7 @@ function parseWithoutFragment(raw: string): GoUrl {
     }
     const slash = rest.indexOf('/');
     if ((slash < 0 ? rest : rest.slice(0, slash)).includes(':')) {
-      throw new Error('first path segment in URL cannot contain colon');
+      throw new Reason('first path segment in URL cannot contain colon');
     }
   }
   if ((url.scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
@@ -265,7 +276,7 @@ function parseWithoutFragment(raw: string): GoUrl {
 }
 
 /**
- * parseUrl is Go's url.Parse.
+ * parseUrl is Go's url.Parse of byte string `raw`.
  *
  * @throws {GoUrlError} with Go's message, e.g. `parse "%zz": invalid URL escape "%zz"`.
  */
@@ -276,44 +287,52 @@ export function parseUrl(raw: string): GoUrl {
   try {
     url = parseWithoutFragment(withoutFragment);
   } catch (error) {
-    throw new GoUrlError(`parse ${quoteGo(withoutFragment)}: ${(error as Error).message}`);
+    if (error instanceof Reason) throw new GoUrlError(`parse ${quote(withoutFragment)}: ${error.message}`);
+    throw error;
   }
   const fragment = hash < 0 ? '' : raw.slice(hash + 1);
   if (fragment === '') return url;
   try {
-    setFragment(url, fragment);
+    url.fragment = unescape(fragment, 'fragment');
   } catch (error) {
-    throw new GoUrlError(`parse ${quoteGo(raw)}: ${(error as Error).message}`);
+    if (error instanceof Reason) throw new GoUrlError(`parse ${quote(raw)}: ${error.message}`);
+    throw error;
   }
+  url.rawFragment = escape(url.fragment, 'fragment') === fragment ? '' : fragment;
   return url;
 }
 
-/** escapedPath is Go's URL.EscapedPath. */
+function unescapesTo(raw: string, mode: Mode, expected: string): boolean {
+  try {
+    return unescape(raw, mode) === expected;
+  } catch (error) {
+    if (error instanceof Reason) return false;
+    throw error;
+  }
+}
+
+/** escapedPath is Go's URL.EscapedPath (always ASCII). */
 export function escapedPath(url: GoUrl): string {
-  if (url.rawPath !== '' && validEncoded(url.rawPath, 'path')) {
-    try {
-      if (unescape(url.rawPath, 'path') === url.path) return url.rawPath;
-    } catch {
-      // Not a valid escaping after all: fall back to escaping the path.
-    }
+  if (url.rawPath !== '' && validEncoded(url.rawPath, 'path') && unescapesTo(url.rawPath, 'path', url.path)) {
+    return url.rawPath;
   }
   if (url.path === '*') return '*';
   return escape(url.path, 'path');
 }
 
-/** escapedFragment is Go's URL.EscapedFragment. */
-export function escapedFragment(url: GoUrl): string {
-  if (url.rawFragment !== '' && validEncoded(url.rawFragment, 'fragment')) {
-    try {
-      if (unescape(url.rawFragment, 'fragment') === url.fragment) return url.rawFragment;
-    } catch {
-      // Not a valid escaping after all: fall back to escaping the fragment.
-    }
+/** escapedFragment is Go's URL.EscapedFragment (always ASCII). */
+function escapedFragment(url: GoUrl): string {
+  if (
+    url.rawFragment !== '' &&
+    validEncoded(url.rawFragment, 'fragment') &&
+    unescapesTo(url.rawFragment, 'fragment', url.fragment)
+  ) {
+    return url.rawFragment;
   }
   return escape(url.fragment, 'fragment');
 }
 
-/** urlString is Go's URL.String. */
+/** urlString is Go's URL.String, as a byte string. */
 export function urlString(url: GoUrl): string {
   let out = '';
   if (url.scheme !== '') out += `${url.scheme}:`;
@@ -334,6 +353,7 @@ export function urlString(url: GoUrl): string {
     const path = escapedPath(url);
     if (path !== '' && path[0] !== '/' && url.host !== '') out += '/';
     if (out === '') {
+      // A first segment with a colon would read as a scheme: RFC 3986 §4.2 prefixes "./".
       const slash = path.indexOf('/');
       if ((slash < 0 ? path : path.slice(0, slash)).includes(':')) out += './';
     }

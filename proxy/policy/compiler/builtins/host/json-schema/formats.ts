@@ -5,7 +5,7 @@
 
 import { parseIP } from '../go-net.js';
 import { parseTime, TimeParseError } from '../go-time/layout.js';
-import { GoUrlError, parseUrl, type GoUrl } from '../go-url.js';
+import { fromByteString, GoUrlError, parseUrl, toByteString, type GoUrl } from '../go-url.js';
 import type { JsonValue } from './json-value.js';
 import { isMailAddress } from './mail-address.js';
 import { compileRegex } from './schema.js';
@@ -30,7 +30,7 @@ function parsesAs(layouts: readonly string[], value: string): boolean {
 
 function goUrl(value: string): GoUrl | undefined {
   try {
-    return parseUrl(value);
+    return parseUrl(toByteString(value));
   } catch (error) {
     if (error instanceof GoUrlError) return undefined;
     throw error;
@@ -71,7 +71,7 @@ const CHECKERS: ReadonlyMap<string, (value: string) => boolean> = new Map([
     'uri-template',
     (v) => {
       const url = goUrl(v);
-      return url !== undefined && !v.includes('\\') && bracesBalanced(url.path);
+      return url !== undefined && !v.includes('\\') && bracesBalanced(fromByteString(url.path));
     },
   ],
   ['uuid', (v) => UUID.test(v)],

@@ -4,7 +4,15 @@
  * pointer (`#foo`) is kept in the URL but points at the whole document.
  */
 
-import { type GoUrl, GoUrlError, parseUrl, resolveReference, urlString } from '../go-url.js';
+import {
+  fromByteString,
+  type GoUrl,
+  GoUrlError,
+  parseUrl,
+  resolveReference,
+  toByteString,
+  urlString,
+} from '../go-url.js';
 import { isJsonMap, type JsonValue } from './json-value.js';
 import { SchemaError } from './messages.js';
 
@@ -26,14 +34,14 @@ export interface JsonReference {
 export function newReference(text: string): JsonReference {
   let url: GoUrl;
   try {
-    url = parseUrl(text);
+    url = parseUrl(toByteString(text));
   } catch (error) {
     if (error instanceof GoUrlError) throw new SchemaError(error.message);
     throw error;
   }
   return {
     url,
-    pointer: url.fragment.startsWith('/') ? url.fragment.split('/').slice(1) : [],
+    pointer: url.fragment.startsWith('/') ? fromByteString(url.fragment).split('/').slice(1) : [],
     hasFullUrl: url.scheme !== '' && url.host !== '',
     hasFileScheme: url.scheme === 'file',
     hasFullFilePath: url.path.startsWith('/'),
@@ -42,12 +50,12 @@ export function newReference(text: string): JsonReference {
 
 /** referenceText is the reference as gojsonschema keys it: Go's URL.String. */
 export function referenceText(reference: JsonReference): string {
-  return urlString(reference.url);
+  return fromByteString(urlString(reference.url));
 }
 
 /** documentText is the URL of the document a reference points into: the reference without its fragment. */
 export function documentText(reference: JsonReference): string {
-  return urlString({ ...reference.url, fragment: '', rawFragment: '' });
+  return fromByteString(urlString({ ...reference.url, fragment: '', rawFragment: '' }));
 }
 
 /** isCanonical says whether a reference names a document on its own (an absolute URL or file path). */
@@ -58,7 +66,7 @@ export function isCanonical(reference: JsonReference): boolean {
 /** inherits resolves `child` against `parent` (gojsonreference's Inherits: the parent's fragment is dropped). */
 export function inherits(parent: JsonReference, child: JsonReference): JsonReference {
   const base = { ...parent.url, fragment: '' };
-  return newReference(urlString(resolveReference(base, child.url)));
+  return newReference(fromByteString(urlString(resolveReference(base, child.url))));
 }
 
 const decodeToken = (token: string): string => token.replaceAll('~1', '/').replaceAll('~0', '~');

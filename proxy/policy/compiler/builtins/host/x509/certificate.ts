@@ -3,10 +3,10 @@
  * messages, into the fields of x509.Certificate.
  */
 
+import type { GoUrl } from '../go-url.js';
 import type { AsnTime } from './asn1-time.js';
 import { contextSpecific, DerReader, rightAlign, TAG } from './der.js';
 import { processExtensions } from './extensions.js';
-import type { GoUrl } from './go-url.js';
 import { type AttributeTypeAndValue, fillName, type Name, type Oid, oidText, parseAsn1String } from './names.js';
 import { parsePublicKey, PUBLIC_KEY_ALGORITHM, publicKeyAlgorithm, type PublicKey } from './public-key.js';
 import { signatureAlgorithm } from './signature.js';

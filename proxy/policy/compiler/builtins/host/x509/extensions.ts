@@ -5,12 +5,13 @@
  */
 
 import { parseIP } from '../go-net.js';
+import { type GoUrl, GoUrlError, parseUrl } from '../go-url.js';
 import type { Certificate, Extension, IpNet } from './certificate.js';
 import { bitAt, contextSpecific, DerReader, TAG } from './der.js';
 import { domainToReverseLabels, parseRfc2821Mailbox } from './domains.js';
-import { type GoUrl, parseUrl, UrlError } from './go-url.js';
 import { fail } from './x509-error.js';
-import { ia5Error, isIa5, type Oid, oidDerArcs, quoteBytes, sameOid, validOidDer } from './names.js';
+import { quoteBytes } from '../bytes.js';
+import { ia5Error, isIa5, type Oid, oidDerArcs, sameOid, validOidDer } from './names.js';
 
 /** ExtKeyUsage numbers, as x509.ExtKeyUsage, by OID. */
 export const EXT_KEY_USAGE = {
@@ -95,7 +96,7 @@ export function parseSanExtension(value: Uint8Array): SubjectAltNames {
         try {
           uri = parseUrl(text);
         } catch (error) {
-          if (!(error instanceof UrlError)) throw error;
+          if (!(error instanceof GoUrlError)) throw error;
           return fail(`x509: cannot parse URI ${quoteBytes(data)}: ${error.message}`);
         }
         if (uri.host.length > 0 && domainToReverseLabels(uri.host) === undefined) {

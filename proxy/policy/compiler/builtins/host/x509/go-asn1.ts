@@ -11,7 +11,8 @@
 import { goString } from '../bytes.js';
 import { HostLimitError } from '../errors.js';
 import { type BitString, checkInteger, signedInteger } from './der.js';
-import { type AttributeValue, decodeBmp, validUtf8 } from './names.js';
+import { validUtf8 } from '../bytes.js';
+import { type AttributeValue, decodeBmp } from './names.js';
 
 /** Asn1Error is an encoding/asn1 error with Go's full message. */
 export class Asn1Error extends Error {}

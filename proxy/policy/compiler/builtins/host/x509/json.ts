@@ -7,10 +7,10 @@
 
 import { goString } from '../bytes.js';
 import { ipString } from '../go-net.js';
+import { fromByteString, type GoUrl, urlString } from '../go-url.js';
 import type { RegoValue } from '../value.js';
 import { timeJson } from './asn1-time.js';
 import type { Certificate, Extension, IpNet } from './certificate.js';
-import { type GoUrl, urlString } from './go-url.js';
 import { type AttributeTypeAndValue, type AttributeValue, type Name, type Oid, oidDerText } from './names.js';
 import { base64, goInt, publicKeyJson } from './public-key.js';
 
@@ -22,7 +22,7 @@ const bytesJson = (bytes: Uint8Array | null): RegoValue => (bytes === null ? nul
 const oidJson = (oid: Oid): RegoValue => [...oid];
 
 /** byteStringJson writes a Go string held as bytes (one character per byte), as encoding/json coerces it. */
-const byteStringJson = (s: string): RegoValue => goString(Buffer.from(s, 'latin1'));
+const byteStringJson = (s: string): RegoValue => fromByteString(s);
 
 function attributeValueJson(value: AttributeValue): RegoValue {
   if (value === null || typeof value === 'string' || typeof value === 'bigint') return value;

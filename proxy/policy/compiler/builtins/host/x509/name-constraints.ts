@@ -6,10 +6,10 @@
 
 import { HostLimitError } from '../errors.js';
 import { parseIP } from '../go-net.js';
+import { type GoUrl, GoUrlError, parseUrl } from '../go-url.js';
 import type { Certificate } from './certificate.js';
 import { domainToReverseLabels, type Mailbox, parseRfc2821Mailbox } from './domains.js';
 import { forEachSan, NAME_TYPE } from './extensions.js';
-import { type GoUrl, parseUrl, UrlError } from './go-url.js';
 import { type Oid, sameOid } from './names.js';
 import { X509Error } from './x509-error.js';
 
@@ -160,7 +160,7 @@ export function checkChainNames(ca: Certificate, chain: readonly Certificate[], 
             try {
               uri = parseUrl(latin1(data));
             } catch (error) {
-              if (error instanceof UrlError) return reject();
+              if (error instanceof GoUrlError) return reject();
               throw error;
             }
             checkNameConstraints(budget, uri, matchUriConstraint, ca.permittedUriDomains, ca.excludedUriDomains);
