@@ -1,5 +1,5 @@
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
-import { createHostBuiltins, HOST_NAME_ALIASES, hostBuiltinNames } from './builtins/host/index.js';
+import { createHostBuiltins, HOST_NAME_ALIASES, type HostBuiltins, hostBuiltinNames } from './builtins/host/index.js';
 import { checkModules } from './check/index.js';
 import { CompileError, DIAGNOSTIC_LIMIT, type Diagnostic } from './diagnostics.js';
 import type { Module } from './parse/ast.js';
@@ -75,8 +75,13 @@ function parseModules(sources: Record<string, string>, limit: number): Module[] 
 
 /**
  * loadCompiledPolicy instantiates a compiled policy with Airlock's host built-ins, returning the SDK's policy
- * object (`setData`, `evaluate`). Every policy Airlock evaluates is loaded through here.
+ * object (`setData`, `evaluate`). Every policy Airlock evaluates is loaded through here. `host` is a set of host
+ * built-ins made with createHostBuiltins (for a caller that captures `print` or fixes the clock per evaluation);
+ * by default one shared set.
  */
-export function loadCompiledPolicy(wasm: Uint8Array): Promise<LoadedPolicy> {
-  return loadPolicy(wasm, undefined, HOST.builtins);
+export function loadCompiledPolicy(wasm: Uint8Array, host: HostBuiltins = HOST): Promise<LoadedPolicy> {
+  if (host.encoding !== 'typed') {
+    throw new TypeError('compiled policies pass host built-ins their arguments in the typed encoding');
+  }
+  return loadPolicy(wasm, undefined, host.builtins);
 }

@@ -1,8 +1,8 @@
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import {
   CompileError,
   compileRego,
   createHostBuiltins,
+  loadCompiledPolicy,
   type Expr,
   type Location,
   type Module,
@@ -136,7 +136,7 @@ async function evaluateTogether(
     { rewriteModules: (modules) => context.prepare(modules.map((m) => withProbes(m, probeGroups))) },
   );
   const host = createHostBuiltins();
-  const policy = await loadPolicy(wasm, undefined, host.builtins);
+  const policy = await loadCompiledPolicy(wasm, host);
   policy.setData(context.data as object);
   return groups.map(({ group, now }) =>
     group.entrypoints.map((entrypoint) => {

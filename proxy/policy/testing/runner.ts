@@ -1,8 +1,8 @@
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import {
   CompileError,
   compileRego,
   createHostBuiltins,
+  loadCompiledPolicy,
   type Diagnostic,
   type Location,
   type Module,
@@ -72,7 +72,7 @@ export async function runRegoTests(
 
   let output: string[] = [];
   const host = createHostBuiltins({ print: (line) => output.push(line) });
-  const policy = await loadPolicy(wasm, undefined, host.builtins);
+  const policy = await loadCompiledPolicy(wasm, host);
   policy.setData(data as object);
 
   const results = new Map<DiscoveredTest, TestResult>();

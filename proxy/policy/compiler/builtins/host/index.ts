@@ -166,6 +166,8 @@ export interface HostBuiltinsOptions {
 export interface HostBuiltins {
   /** The `customBuiltins` for `loadPolicy`, keyed by the names the module's `builtins` map uses. */
   readonly builtins: Readonly<Record<string, SdkBuiltin>>;
+  /** How these read their arguments and write their answers. */
+  readonly encoding: BridgeEncoding;
   /** evaluate runs one evaluation (`() => policy.evaluate(input)`) with its own clock reading and caches. */
   evaluate<T>(run: () => T, options?: EvaluationOptions): T;
 }
@@ -185,6 +187,7 @@ export function createHostBuiltins(options: HostBuiltinsOptions = {}): HostBuilt
   }
   return {
     builtins,
+    encoding,
     evaluate: (run, evaluationOptions) => scope.run(run, evaluationOptions),
   };
 }
