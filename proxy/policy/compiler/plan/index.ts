@@ -1,6 +1,7 @@
 import type { Program } from '../check/program.js';
 import { CompileError } from '../diagnostics.js';
 import type { Policy } from '../ir/ir.js';
+import { optimizePolicy } from './optimize.js';
 import { PlanError, Planner } from './planner.js';
 
 export { PlanError, Planner } from './planner.js';
@@ -13,7 +14,7 @@ export { PlanError, Planner } from './planner.js';
  */
 export function planProgram(program: Program, entrypoints: string[]): Policy {
   try {
-    return new Planner(program).plan(entrypoints);
+    return optimizePolicy(new Planner(program).plan(entrypoints));
   } catch (err) {
     if (err instanceof PlanError) {
       throw new CompileError([

@@ -4,10 +4,14 @@
  * or parses a constant again. The bytes behind strings and number literals live in the linker's data segment, which
  * the runtime's `opa_string` points into without copying.
  *
+ * Collections whose contents are constant (constant-collections.ts) are made here too, by the same runtime calls
+ * the emitted code would make at each evaluation.
+ *
  * Constants are safe to share because the emitted code never mutates a value it did not just make with a
- * `Make*` statement (runtime/README.md, "Values"), and none of these come from `Make*` array/object/set statements.
+ * `Make*` statement (runtime/README.md, "Values"), and constant collections are never filled after start-up.
  */
 
+import type { ConstantValue } from './constant-collections.js';
 import { encodeUtf8, ValType } from './encoding.js';
 import type { CodeWriter } from './instructions.js';
 import { i32ConstExpr, type ModuleLinker } from './link.js';
@@ -31,6 +35,8 @@ export class ConstantPool {
   readonly #numberLiterals = new Map<string, Global>();
   readonly #paths = new Map<string, { global: Global; keys: Global[] }>();
   readonly #literals = new Map<'null' | 'true' | 'false', Global>();
+  /** Constant collections by their text; each one's members were requested before it, so they are made first. */
+  readonly #collections = new Map<string, { global: Global; collection: CollectionParts }>();
   readonly #cStrings = new Map<string, number>();
   readonly #byteRanges = new Map<string, { address: number; length: number }>();
   readonly #staticStrings: readonly string[];
@@ -124,6 +130,37 @@ export class ConstantPool {
     return entry.global;
   }
 
+  /** value is the global holding constant `v`, a collection made once at start-up or a scalar. */
+  value(v: ConstantValue): Global {
+    switch (v.type) {
+      case 'null':
+        return this.null();
+      case 'boolean':
+        return this.boolean(v.value);
+      case 'integer':
+        return this.integer(v.value);
+      case 'number':
+        return this.numberLiteral(v.literal);
+      case 'string':
+        return this.string(v.text);
+      case 'array':
+      case 'set':
+      case 'object': {
+        const id = constantText(v);
+        let entry = this.#collections.get(id);
+        if (entry === undefined) {
+          const collection: CollectionParts =
+            v.type === 'object'
+              ? { type: 'object', entries: v.entries.map(({ key, value }) => [this.value(key), this.value(value)]) }
+              : { type: v.type, items: v.items.map((item) => this.value(item)) };
+          entry = { global: this.#newGlobal(), collection };
+          this.#collections.set(id, entry);
+        }
+        return entry.global;
+      }
+    }
+  }
+
   /** writeInitialisation writes the code that makes every constant requested so far into its global. */
   writeInitialisation(code: CodeWriter): void {
     const abi = this.#abi;
@@ -162,5 +199,60 @@ export class ConstantPool {
         abi.callEffect(code, 'opa_array_append');
       }
     }
+    // Collections last, in the order requested: members before the collections holding them.
+    for (const { global, collection } of this.#collections.values()) {
+      switch (collection.type) {
+        case 'array':
+          code.i32Const(collection.items.length);
+          abi.callValue(code, 'opa_array_with_cap');
+          code.globalSet(global);
+          for (const item of collection.items) {
+            code.globalGet(global).globalGet(item);
+            abi.callEffect(code, 'opa_array_append');
+          }
+          break;
+        case 'set':
+          abi.callValue(code, 'opa_set');
+          code.globalSet(global);
+          for (const item of collection.items) {
+            code.globalGet(global).globalGet(item);
+            abi.callEffect(code, 'opa_set_add');
+          }
+          break;
+        case 'object':
+          abi.callValue(code, 'opa_object');
+          code.globalSet(global);
+          for (const [key, value] of collection.entries) {
+            code.globalGet(global).globalGet(key).globalGet(value);
+            abi.callEffect(code, 'opa_object_insert');
+          }
+          break;
+      }
+    }
+  }
+}
+
+/** CollectionParts is a constant collection with its members as the globals holding them. */
+type CollectionParts =
+  { type: 'array' | 'set'; items: Global[] } | { type: 'object'; entries: [key: Global, value: Global][] };
+
+/** constantText identifies a constant: equal texts, equal constants (as made, before sorting and de-duplication). */
+function constantText(v: ConstantValue): string {
+  switch (v.type) {
+    case 'null':
+      return 'null';
+    case 'boolean':
+      return String(v.value);
+    case 'integer':
+      return `${v.value}`;
+    case 'number':
+      return `n${v.literal}`;
+    case 'string':
+      return JSON.stringify(v.text);
+    case 'array':
+    case 'set':
+      return `${v.type}[${v.items.map(constantText).join(',')}]`;
+    case 'object':
+      return `{${v.entries.map(({ key, value }) => `${constantText(key)}:${constantText(value)}`).join(',')}}`;
   }
 }

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { CompileError, DIAGNOSTIC_LIMIT, type Diagnostic, type Location } from '../diagnostics.js';
 import type { Policy, StmtLocation } from '../ir/ir.js';
+import { fillsOnlyFreshCollections } from './constant-collections.js';
 import { ConstantPool } from './constants.js';
 import { ByteWriter, type ModuleLayout, readModule, ValType } from './encoding.js';
 import { CodeWriter, type Label, Opcode } from './instructions.js';
@@ -52,6 +53,11 @@ export interface EmitOptions {
   memoize?: boolean;
   /** Write a `name` section so that stack traces through the policy name its functions. Default: false. */
   functionNames?: boolean;
+  /**
+   * Make each collection whose contents are constant (a set literal of strings) once at start-up instead of at
+   * every evaluation (constant-collections.ts). Default: true.
+   */
+  foldConstantCollections?: boolean;
 }
 
 /** SDK_BUILTINS are the built-ins `@open-policy-agent/opa-wasm` 1.10.0 implements in JavaScript for any policy. */
@@ -190,6 +196,8 @@ class PolicyEmitter {
       dynamicTargets,
       resolveCall: (name, arity, loc) => this.#resolveCall(name, arity, loc),
       report: (loc, message) => this.#report(loc, message),
+      foldConstantCollections:
+        (this.#options.foldConstantCollections ?? true) && fillsOnlyFreshCollections(this.#policy),
       runtimeErrorMessage: (loc, message) => {
         if (loc === undefined) return message;
         const { file, row, col } = this.#location(loc);
@@ -230,7 +238,7 @@ class PolicyEmitter {
         id = this.#hostBuiltinIds.size;
         this.#hostBuiltinIds.set(name, id);
       }
-      callee = { kind: 'host', id };
+      callee = { kind: 'host', id, fastPath: this.#abi.hostFastPath(name, arity) };
     } else {
       this.#reportUnsupported(name, arity, loc);
     }

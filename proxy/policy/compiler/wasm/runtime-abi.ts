@@ -58,6 +58,16 @@ export const ValueType = {
 /** HOST_CALL_MAX_ARGS is how many arguments `airlock_call_host` (and the SDK's `opa_builtinN`) can pass. */
 export const HOST_CALL_MAX_ARGS = 4;
 
+/**
+ * HOST_FAST_PATHS maps a host built-in to the runtime export that answers its common calls natively (runtime/README.md,
+ * "Fast paths of host built-ins"). The export takes the call's arguments and returns the answer, or
+ * HOST_FAST_PATH_DECLINED for a call it leaves to the host.
+ */
+export const HOST_FAST_PATHS: ReadonlyMap<string, string> = new Map([['sprintf', 'airlock_fast_sprintf']]);
+
+/** HOST_FAST_PATH_DECLINED is what a fast path returns to leave a call to the host; no value has this address. */
+export const HOST_FAST_PATH_DECLINED = 1;
+
 /** NATIVE_BUILTIN_PREFIX starts the export name of a built-in the runtime implements (`builtin_object_get`). */
 export const NATIVE_BUILTIN_PREFIX = 'builtin_';
 
@@ -133,11 +143,24 @@ export class RuntimeAbi {
   }
 
   /**
+   * hostFastPath is the function index of the runtime's fast path for host built-in `name` called with `arity`
+   * values, undefined when the runtime has none. A fast path with another signature is a LinkError.
+   */
+  hostFastPath(name: string, arity: number): number | undefined {
+    const exportName = HOST_FAST_PATHS.get(name);
+    return exportName === undefined ? undefined : this.#valueFunction(exportName, arity);
+  }
+
+  /**
    * nativeBuiltin is the function index of the runtime's implementation of built-in `name` taking `arity` values,
    * undefined when the runtime has none. A native implementation with another signature is a LinkError.
    */
   nativeBuiltin(name: string, arity: number): number | undefined {
-    const exportName = nativeBuiltinExport(name);
+    return this.#valueFunction(nativeBuiltinExport(name), arity);
+  }
+
+  /** #valueFunction resolves an export taking `arity` values and returning one; undefined when not exported. */
+  #valueFunction(exportName: string, arity: number): number | undefined {
     const found = this.#linker.exportedFunction(exportName);
     if (found === undefined) return undefined;
     const expected: FuncType = { params: new Array<ValType>(arity).fill(i32), results: [i32] };

@@ -13,14 +13,18 @@
  */
 
 import type { Block, Func, Local, Operand, Plan, Stmt, StmtLocation } from '../ir/ir.js';
+import { type ConstantCollectionPlan, planConstantCollections } from './constant-collections.js';
 import type { ConstantPool } from './constants.js';
 import { type ByteWriter, ValType } from './encoding.js';
 import { CodeWriter, type FunctionBody, type Label, Opcode } from './instructions.js';
-import { HOST_CALL_MAX_ARGS, type RuntimeAbi, ValueType } from './runtime-abi.js';
+import { HOST_CALL_MAX_ARGS, HOST_FAST_PATH_DECLINED, type RuntimeAbi, ValueType } from './runtime-abi.js';
 
 /** Callee is what a CallStmt resolves to. */
 export type Callee =
-  { kind: 'function'; index: number; arity: number } | { kind: 'native'; index: number } | { kind: 'host'; id: number };
+  | { kind: 'function'; index: number; arity: number }
+  | { kind: 'native'; index: number }
+  /** A host built-in: `id` for `airlock_call_host`, and the runtime's fast path for it, if any, to try first. */
+  | { kind: 'host'; id: number; fastPath: number | undefined };
 
 /** DynamicTarget is a function CallDynamicStmt can reach: its path after `g0.data.` split at dots. */
 export interface DynamicTarget {
@@ -53,6 +57,8 @@ export interface EmitContext {
   report(loc: StmtLocation | undefined, message: string): void;
   /** runtimeErrorMessage is the `opa_abort` text for a runtime error at `loc` (`file:row:col: message`). */
   runtimeErrorMessage(loc: StmtLocation | undefined, message: string): string;
+  /** Whether collections with constant contents are made once at start-up (constant-collections.ts). */
+  foldConstantCollections: boolean;
 }
 
 /** FunctionShape says what kind of Wasm function the IR blocks become. */
@@ -61,6 +67,9 @@ export type FunctionShape = { kind: 'plan'; plan: Plan } | { kind: 'function'; f
 /** PLAN_PARAM_COUNT is how many parameters a plan function takes: input, data, and the result set to add to. */
 export const PLAN_PARAM_COUNT = 3;
 const PLAN_RESULT_SET_PARAM = 2;
+/** The IR locals of a plan's input and data. */
+const PLAN_INPUT: Local = 0;
+const PLAN_DATA: Local = 1;
 
 interface BlockFrame {
   /** The label whose end is right after this IR block. */
@@ -88,6 +97,7 @@ class FunctionCompiler {
   readonly #freeScratch: number[] = [];
   /** IR locals some statement reads; a scan skips loading a key or value nobody reads. */
   readonly #readLocals: ReadonlySet<Local>;
+  readonly #constantCollections: ConstantCollectionPlan;
 
   constructor(context: EmitContext, shape: FunctionShape, arena: ByteWriter) {
     this.#context = context;
@@ -96,8 +106,8 @@ class FunctionCompiler {
     if (shape.kind === 'plan') {
       // In a plan, local 0 is input and local 1 is data, the plan function's first two parameters.
       this.#paramCount = PLAN_PARAM_COUNT;
-      this.#wasmLocalByIrLocal.set(0, 0);
-      this.#wasmLocalByIrLocal.set(1, 1);
+      this.#wasmLocalByIrLocal.set(PLAN_INPUT, 0);
+      this.#wasmLocalByIrLocal.set(PLAN_DATA, 1);
     } else {
       this.#paramCount = shape.func.params.length;
       shape.func.params.forEach((irLocal, position) => {
@@ -105,7 +115,12 @@ class FunctionCompiler {
       });
     }
     this.#localCount = this.#paramCount;
-    this.#readLocals = readLocals(shape.kind === 'plan' ? shape.plan.blocks : shape.func.blocks);
+    const blocks = shape.kind === 'plan' ? shape.plan.blocks : shape.func.blocks;
+    this.#readLocals = readLocals(blocks);
+    const params = shape.kind === 'plan' ? [PLAN_INPUT, PLAN_DATA] : shape.func.params;
+    this.#constantCollections = context.foldConstantCollections
+      ? planConstantCollections(blocks, context.strings, params)
+      : { made: new Map(), dropped: new Set() };
   }
 
   compile(): FunctionBody {
@@ -228,6 +243,12 @@ class FunctionCompiler {
     const code = this.#code;
     const { abi, constants } = this.#context;
     const loc = stmt.loc;
+    if (this.#constantCollections.dropped.has(stmt)) return;
+    const constant = this.#constantCollections.made.get(stmt);
+    if (constant !== undefined && 'target' in stmt) {
+      code.globalGet(constants.value(constant)).localSet(this.#local(stmt.target));
+      return;
+    }
     switch (stmt.type) {
       case 'ArrayAppendStmt':
         code.localGet(this.#local(stmt.array));
@@ -560,14 +581,45 @@ class FunctionCompiler {
         code.call(callee.index);
         break;
       case 'host':
-        code.i32Const(callee.id).i32Const(args.length);
-        for (const arg of args) this.#operand(arg, loc);
-        for (let unused = args.length; unused < HOST_CALL_MAX_ARGS; unused++) code.i32Const(0);
-        this.#context.abi.callValue(code, 'airlock_call_host');
-        break;
+        if (callee.fastPath === undefined) {
+          this.#callHost(callee.id, args, loc);
+          break;
+        }
+        this.#callHostFastPath(callee.id, callee.fastPath, args, result, loc);
+        code.localGet(result);
+        this.#leaveIfZero();
+        return;
     }
     code.localTee(result);
     this.#leaveIfZero();
+  }
+
+  #callHost(id: number, args: readonly Operand[], loc: StmtLocation | undefined): void {
+    const code = this.#code;
+    code.i32Const(id).i32Const(args.length);
+    for (const arg of args) this.#operand(arg, loc);
+    for (let unused = args.length; unused < HOST_CALL_MAX_ARGS; unused++) code.i32Const(0);
+    this.#context.abi.callValue(code, 'airlock_call_host');
+  }
+
+  /**
+   * #callHostFastPath sets `result` to the fast path's answer, or to the host's when the fast path declines:
+   *
+   *   result = fast(args…)
+   *   if result == DECLINED: result = airlock_call_host(id, argc, args…)
+   */
+  #callHostFastPath(
+    id: number,
+    fastPath: number,
+    args: readonly Operand[],
+    result: number,
+    loc: StmtLocation | undefined,
+  ): void {
+    const code = this.#code;
+    for (const arg of args) this.#operand(arg, loc);
+    code.call(fastPath).localTee(result).i32Const(HOST_FAST_PATH_DECLINED).op(Opcode.i32Eq).if();
+    this.#callHost(id, args, loc);
+    code.localSet(result).end();
   }
 
   /**

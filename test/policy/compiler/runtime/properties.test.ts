@@ -124,6 +124,28 @@ t.test('string lengths and reversal agree with code point counts', async (t) => 
   t.pass();
 });
 
+t.test('strings order by their UTF-8 bytes, as Buffer.compare orders them', async (t) => {
+  // Shared prefixes of every length, so that words differ before, at and after the first eight bytes.
+  const prefix = fc.constantFrom('', 'a', 'cloudtra', 'cloudtrail:', 'secretsmanager:Get', 'é日');
+  const text = fc
+    .tuple(
+      prefix,
+      fc.string({ unit: fc.constantFrom('a', 'b', 'z', 'é', '日', '😀', '\u0000', '\u007f'), maxLength: 12 }),
+    )
+    .map(([p, rest]) => p + rest);
+  fc.assert(
+    fc.property(text, text, (a, b) => {
+      fresh();
+      const want = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      const x = rt.parse(JSON.stringify(a));
+      const y = rt.parse(JSON.stringify(b));
+      return rt.call('opa_value_compare', x, y) === want && rt.call('opa_value_compare', y, x) === -want;
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
+
 t.test('base64 round-trips and matches Node', async (t) => {
   fc.assert(
     fc.property(fc.string({ maxLength: 60 }), (s) => {

@@ -750,6 +750,37 @@ t.test('a host built-in listed under an alias replaces the SDK’s own version',
   t.same(loaded.evaluate({}), [{ result: 'host %d' }]);
 });
 
+t.test('sprintf tries the runtime’s fast path and calls the host only when it declines', async (t) => {
+  const s = new Strings();
+  const p = policy(s, [
+    plan(
+      'test/sprintf',
+      block(
+        { type: 'DotStmt', source: local(0), key: s.op('format'), target: 2 },
+        { type: 'DotStmt', source: local(0), key: s.op('args'), target: 3 },
+        { type: 'CallStmt', func: 'sprintf', args: [local(2), local(3)], result: 4 },
+        { type: 'ResultSetAddStmt', value: 4 },
+      ),
+    ),
+  ]);
+  const bytes = emitWasm(p, {
+    hostBuiltins: new Set(['sprintf']),
+    hostBuiltinAliases: new Map([['sprintf', 'test.sprintf']]),
+  });
+  const hostCalls: unknown[] = [];
+  const loaded = await loadPolicy(bytes, undefined, {
+    'test.sprintf': (format: unknown, args: unknown) => {
+      hostCalls.push([format, args]);
+      return 'from the host';
+    },
+  });
+  t.same(loaded.evaluate({ format: '%s has %d', args: ['x', 2] }), [{ result: 'x has 2' }]);
+  t.same(hostCalls, [], 'a call in the common subset never reaches the host');
+  t.same(loaded.evaluate({ format: '%.1f', args: [1.25] }), [{ result: 'from the host' }]);
+  t.same(hostCalls, [['%.1f', [1.25]]], 'a declined call goes to the host, with the same arguments');
+  t.same(loaded.evaluate({ format: '%s', args: 'x' }), [{ result: 'from the host' }], 'so do operand errors');
+});
+
 t.test('a large string constant is copied in at start-up', async (t) => {
   const s = new Strings();
   const big = 'x'.repeat(400_000);

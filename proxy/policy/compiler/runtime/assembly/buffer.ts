@@ -15,15 +15,20 @@ export function bufferOpen(capacity: usize): void {
 }
 
 /** bufferReserve makes room for `count` more bytes and returns the address where they go. */
+// @ts-ignore: decorator
+@inline
 export function bufferReserve(count: usize): usize {
   const needed = bufferLength + count;
-  if (needed > bufferCapacity) {
-    let capacity = bufferCapacity << 1;
-    if (capacity < needed) capacity = needed;
-    bufferStart = allocExtend(bufferStart, bufferCapacity, capacity);
-    bufferCapacity = capacity;
-  }
+  if (needed > bufferCapacity) bufferGrow(needed);
   return bufferStart + bufferLength;
+}
+
+/** bufferGrow makes the buffer at least `needed` bytes long, at least doubling it. */
+function bufferGrow(needed: usize): void {
+  let capacity = bufferCapacity << 1;
+  if (capacity < needed) capacity = needed;
+  bufferStart = allocExtend(bufferStart, bufferCapacity, capacity);
+  bufferCapacity = capacity;
 }
 
 /** bufferCommit records that `count` bytes were written at the address `bufferReserve` returned. */
@@ -33,6 +38,8 @@ export function bufferCommit(count: usize): void {
   bufferLength += count;
 }
 
+// @ts-ignore: decorator
+@inline
 export function bufferByte(b: u8): void {
   store<u8>(bufferReserve(1), b);
   bufferLength++;

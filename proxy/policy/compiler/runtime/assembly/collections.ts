@@ -212,6 +212,34 @@ function mergeSort(slots: usize, count: usize, size: usize): void {
   if (from != slots) memory.copy(slots, from, count * size);
 }
 
+/** Objects with up to this many entries are sorted by insertion: most JSON objects are small. */
+const INSERTION_SORT_MAX: usize = 32;
+
+/**
+ * insertionSortEntries sorts `count` object entries (key, value) by key, stably, and reports whether two keys
+ * are equal: the insertion of a key stops at the nearest key not above it, which is an equal key if there is one.
+ */
+function insertionSortEntries(slots: usize, count: usize): bool {
+  let duplicates = false;
+  for (let i: usize = 1; i < count; i++) {
+    const entry = load<u64>(slots + (i << 3));
+    // The key is the entry's first u32: the low half of the little-endian u64.
+    const key = <usize>(<u32>entry);
+    let j = i;
+    while (j > 0) {
+      const c = compareKeys(<usize>load<u32>(slots + ((j - 1) << 3)), key);
+      if (c <= 0) {
+        if (c == 0) duplicates = true;
+        break;
+      }
+      store<u64>(slots + (j << 3), load<u64>(slots + ((j - 1) << 3)));
+      j--;
+    }
+    if (j != i) store<u64>(slots + (j << 3), entry);
+  }
+  return duplicates;
+}
+
 /**
  * sortObject sorts the entries of an object built in input order and drops duplicate keys, the last duplicate
  * winning (as JSON parsers do).
@@ -220,16 +248,20 @@ export function sortObject(o: usize): void {
   const n = lengthOf(o);
   if (n < 2) return;
   const slots = slotsOf(o);
-  // Already sorted and unique? (Common: generated JSON often has sorted keys.)
-  let sorted = true;
-  for (let i: usize = 1; i < n; i++) {
-    if (compareKeys(keyAt(o, i - 1), keyAt(o, i)) >= 0) {
-      sorted = false;
-      break;
+  if (n <= INSERTION_SORT_MAX) {
+    if (!insertionSortEntries(slots, n)) return;
+  } else {
+    // Already sorted and unique? (Common: generated JSON often has sorted keys.)
+    let sorted = true;
+    for (let i: usize = 1; i < n; i++) {
+      if (compareKeys(keyAt(o, i - 1), keyAt(o, i)) >= 0) {
+        sorted = false;
+        break;
+      }
     }
+    if (sorted) return;
+    mergeSort(slots, n, 8);
   }
-  if (sorted) return;
-  mergeSort(slots, n, 8);
   let out: usize = 0;
   for (let i: usize = 0; i < n; i++) {
     if (i + 1 < n && compareKeys(keyAt(o, i), keyAt(o, i + 1)) == 0) continue;

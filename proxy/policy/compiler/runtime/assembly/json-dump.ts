@@ -74,10 +74,25 @@ function isSpecial(w: u64): bool {
 
 /** writeQuoted appends the `length` UTF-8 bytes at `bytes` as a JSON string literal. */
 export function writeQuoted(bytes: usize, length: usize): void {
-  bufferByte(0x22);
-  let run = bytes;
   let i = bytes;
   const end = bytes + length;
+  while (i + 8 <= end && !isSpecial(load<u64>(i))) i += 8;
+  while (i < end) {
+    const c = load<u8>(i);
+    if (c == 0x22 || c == 0x5c || c < 0x20) break;
+    i++;
+  }
+  if (i == end) {
+    // Nothing to escape, the common case: the quotes and the bytes in one go.
+    const out = bufferReserve(length + 2);
+    store<u8>(out, 0x22);
+    memory.copy(out + 1, bytes, length);
+    store<u8>(out + length + 1, 0x22);
+    bufferCommit(length + 2);
+    return;
+  }
+  bufferByte(0x22);
+  let run = bytes;
   for (;;) {
     while (i + 8 <= end && !isSpecial(load<u64>(i))) i += 8;
     while (i < end) {

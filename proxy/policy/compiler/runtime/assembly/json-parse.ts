@@ -93,7 +93,7 @@ function skipSpace(): void {
   const e = end;
   while (p < e) {
     const c = load<u8>(p);
-    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    if (c > 0x20 || (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09)) break;
     p++;
   }
   pos = p;

@@ -91,3 +91,6 @@ export {
   builtin_bits_lsh,
   builtin_bits_rsh,
 } from './bits';
+
+// Fast paths of host built-ins (fast-path.ts): `airlock_fast_<name>`, tried before the host is called.
+export { airlock_fast_sprintf } from './sprintf';
