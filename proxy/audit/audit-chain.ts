@@ -20,6 +20,20 @@ export function auditRecordHash(hmacKey: KeyObject, record: AuditRecordFields): 
 }
 
 /**
+ * chainedRecordHash is auditRecordHash of a record whose `data` is already in canonical JSON (`canonicalData`): the
+ * record's canonical form is written around it, members in canonicalJson's order, instead of encoding it again.
+ */
+export function chainedRecordHash(
+  hmacKey: KeyObject,
+  record: Omit<AuditRecordFields, 'data'>,
+  canonicalData: string,
+): string {
+  const { seq, at, kind, prevHash } = record;
+  const text = `{"at":${JSON.stringify(at)},"data":${canonicalData},"kind":${JSON.stringify(kind)},"prevHash":${JSON.stringify(prevHash)},"seq":${canonicalJson(seq, 'record.seq')}}`;
+  return createHmac('sha256', hmacKey).update(text).digest('hex');
+}
+
+/**
  * checkpointMessage is the text a checkpoint's signature covers: the canonical JSON of `{ at, hash, seq }`, UTF-8.
  */
 function checkpointMessage(checkpoint: Omit<AuditCheckpoint, 'signature'>): Buffer {

@@ -1,9 +1,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { AuditDataError, AuditLogError, InvalidArgumentError } from '../core/errors.js';
-import { auditRecordHash, GENESIS_HASH, isAuditCheckpointSignatureValid, signAuditCheckpoint } from './audit-chain.js';
+import {
+  auditRecordHash,
+  chainedRecordHash,
+  GENESIS_HASH,
+  isAuditCheckpointSignatureValid,
+  signAuditCheckpoint,
+} from './audit-chain.js';
 import type { AuditCheckpoint, AuditRecord, AuditStorage } from './audit-storage.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalCopy } from './canonical-json.js';
 import { AUDIT_REDACTED, findSecretLookingKey } from './secret-names.js';
 
 /** AuditLogOptions are the keys an audit log writes with, and its tuning. */
@@ -45,6 +51,8 @@ const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 interface QueuedAppend {
   readonly kind: string;
   readonly data: Record<string, unknown>;
+  /** `data` in canonical JSON, as its record's hash covers it. */
+  readonly canonicalData: string;
   readonly at: string;
   readonly resolve: (record: AuditRecord) => void;
   readonly reject: (error: unknown) => void;
@@ -168,7 +176,8 @@ export class AuditLog {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new AuditDataError('data: must be an object', 'data');
     }
-    const facts = JSON.parse(canonicalJson(data)) as Record<string, unknown>;
+    const { json: canonicalData, copy } = canonicalCopy(data);
+    const facts = copy as Record<string, unknown>;
     const secretPath = findSecretLookingKey(facts);
     if (secretPath !== undefined) {
       throw new AuditDataError(
@@ -177,7 +186,7 @@ export class AuditLog {
       );
     }
     return new Promise<AuditRecord>((resolve, reject) => {
-      this.#queued.push({ kind, data: facts, at: at.toISOString(), resolve, reject });
+      this.#queued.push({ kind, data: facts, canonicalData, at: at.toISOString(), resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
@@ -271,9 +280,9 @@ export class AuditLog {
 
   #chainAfterHead(batch: readonly QueuedAppend[]): AuditRecord[] {
     let head = this.#head;
-    return batch.map(({ kind, data, at }) => {
-      const fields = { seq: head.seq + 1, at, kind, data, prevHash: head.hash };
-      const record: AuditRecord = { ...fields, hash: auditRecordHash(this.#hmacKey, fields) };
+    return batch.map(({ kind, data, canonicalData, at }) => {
+      const fields = { seq: head.seq + 1, at, kind, prevHash: head.hash };
+      const record: AuditRecord = { ...fields, data, hash: chainedRecordHash(this.#hmacKey, fields, canonicalData) };
       head = record;
       return record;
     });

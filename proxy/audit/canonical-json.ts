@@ -20,10 +20,104 @@ const MAX_CANONICAL_DEPTH = 100;
  *   nesting deeper than 100 levels (circular data); its `path` names the value, as in `data.tags[2]`
  */
 export function canonicalJson(value: unknown, path = 'data'): string {
-  const parts: string[] = [];
-  const keys: Array<string | number> = [];
-  encode(value, parts, keys, path);
-  return parts.join('');
+  return encodeJson(value, 0, undefined) ?? refuse(value, path);
+}
+
+/** CanonicalCopy is a value in canonical JSON and a copy of it, as `JSON.parse` would read that JSON back. */
+export interface CanonicalCopy {
+  readonly json: string;
+  readonly copy: unknown;
+}
+
+/**
+ * canonicalCopy is canonicalJson, plus a copy of the value as parsing the result would give (members in canonical
+ * order, `-0` as `0`), made in the same walk rather than by a second pass through `JSON.parse`.
+ *
+ * @throws AuditDataError as canonicalJson does
+ */
+export function canonicalCopy(value: unknown, path = 'data'): CanonicalCopy {
+  const copied: Copied = { value: undefined };
+  const json = encodeJson(value, 0, copied) ?? refuse(value, path);
+  return { json, copy: copied.value };
+}
+
+/** Copied receives, from encodeJson, the copy of the value it has just encoded. */
+interface Copied {
+  value: unknown;
+}
+
+/**
+ * encodeJson is the canonical form of a plain JSON value, or undefined for anything canonicalJson refuses; given
+ * `copied`, it leaves a copy of the value there. It keeps no path, which made up most of the cost of encoding the
+ * audit records of every call.
+ */
+function encodeJson(value: unknown, depth: number, copied: Copied | undefined): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      if (copied !== undefined) copied.value = value;
+      return JSON.stringify(value);
+    case 'boolean':
+      if (copied !== undefined) copied.value = value;
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) return undefined;
+      if (copied !== undefined) copied.value = value === 0 ? 0 : value;
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) {
+    if (copied !== undefined) copied.value = null;
+    return 'null';
+  }
+  if (depth >= MAX_CANONICAL_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    const copy: unknown[] | undefined = copied === undefined ? undefined : [];
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      const member: unknown = value[index];
+      const encoded = member === undefined ? undefined : encodeJson(member, depth + 1, copied);
+      if (encoded === undefined) return undefined;
+      copy?.push(copied!.value);
+      text += index === 0 ? encoded : `,${encoded}`;
+    }
+    if (copied !== undefined) copied.value = copy;
+    return `${text}]`;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const object = value as Record<string, unknown>;
+  const copy: Record<string, unknown> | undefined = copied === undefined ? undefined : {};
+  let text = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    const encoded = encodeJson(member, depth + 1, copied);
+    if (encoded === undefined) return undefined;
+    if (copy !== undefined) setMember(copy, key, copied!.value);
+    text += `${first ? '' : ','}${JSON.stringify(key)}:${encoded}`;
+    first = false;
+  }
+  if (copied !== undefined) copied.value = copy;
+  return `${text}}`;
+}
+
+/** setMember adds a member to a copy; a `__proto__` member is data, as JSON.parse makes it, not a prototype. */
+function setMember(copy: Record<string, unknown>, key: string, member: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+  } else {
+    copy[key] = member;
+  }
+}
+
+/** refuse walks a value that is not plain JSON again, keeping the path this time, to name the offending value. */
+function refuse(value: unknown, path: string): never {
+  encode(value, [], [], path);
+  throw new AuditDataError(`${path}: not a JSON value`, path);
 }
 
 function encode(value: unknown, parts: string[], keys: Array<string | number>, root: string): void {

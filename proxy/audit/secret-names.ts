@@ -41,6 +41,14 @@ const NOT_SECRET_TOKEN_ENDINGS = [
 ] as const;
 
 /**
+ * The verdicts on key names seen so far. Audit data reuses a few dozen names on every call, and normalising and
+ * matching each name again cost more than the rest of the check; the bound keeps arbitrary parameter names from
+ * growing it without end.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+
+/**
  * isSecretLookingName tells whether an object key names a secret. The rule: lower-case the key and drop everything
  * but `a-z` and `0-9` (so `Secret_Access_Key`, `secret-access-key` and `SecretAccessKey` are one name); it looks
  * like a secret when it ends with `secret`, `secretkey`, `secretaccesskey`, `secretstring`, `secretbinary`,
@@ -49,11 +57,16 @@ const NOT_SECRET_TOKEN_ENDINGS = [
  * `ClientRequestToken`, …).
  */
 export function isSecretLookingName(key: string): boolean {
-  const name = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return (
-    SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending)) &&
-    !NOT_SECRET_TOKEN_ENDINGS.some((ending) => name.endsWith(ending))
-  );
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    const name = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    verdict =
+      SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending)) &&
+      !NOT_SECRET_TOKEN_ENDINGS.some((ending) => name.endsWith(ending));
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 /**

@@ -47,7 +47,11 @@ export interface PolicyInput {
 
 /** PolicyInputParts are what the pipeline knows when it reaches decide. */
 export interface PolicyInputParts {
-  agent: PolicyAgent;
+  /** Copied field by field: the caller's agent record (and anything else it holds) stays the caller's. */
+  agent: Readonly<Omit<PolicyAgent, 'groups' | 'labels'>> & {
+    readonly groups: readonly string[];
+    readonly labels: Readonly<Record<string, string>>;
+  };
   call: CloudCall;
   /** `host` may carry a port and `path` a query: both are removed here. */
   http: PolicyHttp;

@@ -85,10 +85,7 @@ export interface ScrubResult {
  * protecting a credential action must then withhold the whole body. Compressed bodies must be decoded first.
  */
 export function scrubCredentials(body: Buffer, contentType: string | undefined, iamAction?: string): ScrubResult {
-  const names = new Set([
-    ...CREDENTIAL_FIELDS,
-    ...((iamAction === undefined ? undefined : ACTION_FIELDS[iamAction]) ?? []),
-  ]);
+  const fields = withheldFieldsFor(iamAction);
   let text: string;
   try {
     text = UTF8.decode(body);
@@ -98,10 +95,49 @@ export function scrubCredentials(body: Buffer, contentType: string | undefined, 
   if (text.trim() === '') return { body, scrubbed: false, fields: [], format: 'empty' };
   const format = formatOf(contentType, text);
   if (format === 'unknown') return { body, scrubbed: false, fields: [], format: 'unreadable' };
-  const edit = format === 'json' ? scrubJson(text, names) : scrubXml(text, names);
+  const edit = format === 'json' ? scrubJson(text, fields) : scrubXml(text, fields);
   if (edit === undefined) return { body, scrubbed: false, fields: [], format: 'unreadable' };
   if (edit.fields.length === 0) return { body, scrubbed: false, fields: [], format };
   return { body: Buffer.from(edit.text, 'utf8'), scrubbed: true, fields: edit.fields, format };
+}
+
+/** WithheldFields are the names withheld in one action's responses, with the XML patterns that find them. */
+interface WithheldFields {
+  readonly names: ReadonlySet<string>;
+  /** An element with one of the names and its content, up to the first matching end tag (global). */
+  readonly element: RegExp;
+  /** A start tag with one of the names, self-closing ones included (global). */
+  readonly startTag: RegExp;
+  /** The same start tag, to tell in one scan whether there is any. */
+  readonly anyStartTag: RegExp;
+}
+
+/**
+ * Built once per action that adds names, and once for all the others: compiling the patterns on every response
+ * cost more than running them.
+ */
+const WITHHELD_FIELDS = new Map<string, WithheldFields>();
+const COMMON_WITHHELD_FIELDS = compileWithheldFields(CREDENTIAL_FIELDS);
+
+function withheldFieldsFor(iamAction: string | undefined): WithheldFields {
+  if (iamAction === undefined || !Object.hasOwn(ACTION_FIELDS, iamAction)) return COMMON_WITHHELD_FIELDS;
+  let fields = WITHHELD_FIELDS.get(iamAction);
+  if (fields === undefined) {
+    fields = compileWithheldFields(new Set([...CREDENTIAL_FIELDS, ...ACTION_FIELDS[iamAction]!]));
+    WITHHELD_FIELDS.set(iamAction, fields);
+  }
+  return fields;
+}
+
+function compileWithheldFields(names: ReadonlySet<string>): WithheldFields {
+  const alternatives = [...names].join('|');
+  const startTag = `<(?:[A-Za-z_][\\w.-]*:)?(?:${alternatives})(?:\\s[^>]*)?>`;
+  return {
+    names,
+    element: new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?(${alternatives}))(?:\\s[^>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'dg'),
+    startTag: new RegExp(startTag, 'g'),
+    anyStartTag: new RegExp(startTag),
+  };
 }
 
 /** Strict, and keeping a byte order mark, so that decoding and re-encoding an edited body changes nothing else. */
@@ -156,12 +192,13 @@ interface JsonFrame {
  * scrubJson scans a JSON text token by token (after JSON.parse has proved it well formed) and records the spans
  * of string values to replace, so the rest of the text is untouched. Returns undefined for malformed JSON.
  */
-function scrubJson(text: string, names: ReadonlySet<string>): Edit | undefined {
+function scrubJson(text: string, { names }: WithheldFields): Edit | undefined {
   try {
     JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (!mayHoldJsonField(text, names)) return { text, fields: [] };
   const replacements: Replacement[] = [];
   const stack: JsonFrame[] = [];
   for (let index = 0; index < text.length; index++) {
@@ -193,6 +230,17 @@ function scrubJson(text: string, names: ReadonlySet<string>): Edit | undefined {
   return applyReplacements(text, replacements, (field) => JSON.stringify(markerFor(field)));
 }
 
+/**
+ * mayHoldJsonField is false when no key can be one of `names` and no `Type` can be `SecureString`: without an escape
+ * anywhere, every key is written out as it reads, so a name missing from the text is missing from the keys. Large
+ * documents (DescribeInstances, DynamoDB queries) are then not scanned token by token.
+ */
+function mayHoldJsonField(text: string, names: ReadonlySet<string>): boolean {
+  if (text.includes('\\') || text.includes('SecureString')) return true;
+  for (const name of names) if (text.includes(name)) return true;
+  return false;
+}
+
 /** endOfString returns the index just past the closing quote of the string starting at `start`. */
 function endOfString(text: string, start: number): number {
   let index = start + 1;
@@ -211,18 +259,17 @@ function endOfString(text: string, start: number): number {
  * of start tags with those names must equal the number replaced; otherwise the body is reported unreadable rather
  * than passed on half scrubbed.
  */
-function scrubXml(text: string, names: ReadonlySet<string>): Edit | undefined {
-  const alternatives = [...names].join('|');
-  const element = new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?(${alternatives}))(?:\\s[^>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'dg');
-  const startTag = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?(?:${alternatives})(?:\\s[^>]*)?>`, 'g');
+function scrubXml(text: string, fields: WithheldFields): Edit | undefined {
+  // Every element the scan below could match starts with such a tag; most responses have none.
+  if (!fields.anyStartTag.test(text)) return { text, fields: [] };
   const replacements: Replacement[] = [];
   let matched = 0;
-  for (const match of text.matchAll(element)) {
+  for (const match of text.matchAll(fields.element)) {
     matched += 1;
     const [start, end] = match.indices![3]!;
     if (match[3]!.trim() !== '') replacements.push({ start, end, field: match[2]! });
   }
-  const opened = [...text.matchAll(startTag)].filter((tag) => !tag[0].endsWith('/>')).length;
+  const opened = [...text.matchAll(fields.startTag)].filter((tag) => !tag[0].endsWith('/>')).length;
   if (opened !== matched) return undefined;
   return applyReplacements(text, replacements, markerFor);
 }

@@ -3,7 +3,6 @@ import {
   type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
-  type IncomingHttpHeaders,
   type IncomingMessage,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -264,7 +263,11 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
         });
         body = answered;
         // statusCode is set on every response a ClientRequest emits.
-        resolve({ status: message.statusCode!, headers: responseHeaders(message), body: answered });
+        resolve({
+          status: message.statusCode!,
+          headers: responseHeadersWithoutHopByHop(message.rawHeaders),
+          body: answered,
+        });
       });
 
       const upload = request.body;
@@ -313,22 +316,6 @@ function frameBody(headers: Record<string, string>, body: WireBody): void {
   } else if (headers['content-length'] === undefined) {
     headers['transfer-encoding'] = 'chunked';
   }
-}
-
-/**
- * responseHeaders reads the headers as received, names in lower case, a repeated header as the list of its values:
- * Node's `headers` joins most repeated headers with ", " and keeps only the first of some.
- */
-function responseHeaders(message: IncomingMessage): Record<string, string | string[]> {
-  const headers: IncomingHttpHeaders = Object.create(null);
-  const raw = message.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = raw[index]!.toLowerCase();
-    const value = raw[index + 1]!;
-    const seen = headers[name];
-    headers[name] = seen === undefined ? value : typeof seen === 'string' ? [seen, value] : [...seen, value];
-  }
-  return responseHeadersWithoutHopByHop(headers);
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { WireHeaders } from '../identify/index.js';
 
 /**
@@ -27,7 +26,8 @@ export function isHopByHopHeader(name: string, listedByConnection = NOTHING_LIST
 }
 
 function namesListedBy(connection: string | readonly string[] | undefined): ReadonlySet<string> {
-  const values = connection === undefined ? [] : typeof connection === 'string' ? [connection] : connection;
+  if (connection === undefined) return NOTHING_LISTED;
+  const values = typeof connection === 'string' ? [connection] : connection;
   const names = new Set<string>();
   for (const value of values) {
     for (const name of value.split(',')) {
@@ -53,15 +53,24 @@ export function requestHeadersWithoutHopByHop(headers: WireHeaders): Record<stri
 }
 
 /**
- * responseHeadersWithoutHopByHop copies an upstream response's headers minus the same hop-by-hop set, so that the
- * listen stage frames the body for the agent's own connection.
+ * responseHeadersWithoutHopByHop reads an upstream response's raw headers (`IncomingMessage.rawHeaders`: name, value,
+ * name, value...) in one pass: names in lower case, a header the upstream repeated (`set-cookie`) as the list of its
+ * values, and the same hop-by-hop set as for requests left out, so that the listen stage frames the body for the
+ * agent's own connection.
  */
-export function responseHeadersWithoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const listed = namesListedBy(headers.connection);
+export function responseHeadersWithoutHopByHop(rawHeaders: readonly string[]): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = Object.create(null);
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (value !== undefined && !isHopByHopHeader(lower, listed)) kept[lower] = value;
+  let connection: string[] | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!.toLowerCase();
+    const value = rawHeaders[index + 1]!;
+    if (name === 'connection') (connection ??= []).push(value);
+    if (isHopByHopHeader(name)) continue;
+    const seen = kept[name];
+    if (seen === undefined) kept[name] = value;
+    else if (typeof seen === 'string') kept[name] = [seen, value];
+    else seen.push(value);
   }
+  if (connection !== undefined) for (const name of namesListedBy(connection)) delete kept[name];
   return kept;
 }

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import {
   brotliCompressSync,
   brotliDecompressSync,
@@ -105,13 +105,8 @@ export async function scrubResponse(
 
   const read = await readUpTo(response.body, maxBytes);
   if (read.rest !== undefined) return { ...response, body: read.rest, inspection: 'not-inspected', fields: [] };
-  const passOn = (inspection: ResponseInspection): ScrubbedResponse => ({
-    ...response,
-    body: bufferStream(read.bytes),
-    bytes: read.bytes,
-    inspection,
-    fields: [],
-  });
+  const passOn = (inspection: ResponseInspection): ScrubbedResponse =>
+    readResponse(response.status, response.headers, read.bytes, inspection, []);
 
   let decoded: Buffer;
   try {
@@ -126,13 +121,31 @@ export async function scrubResponse(
   const body = coding.encode(result.body);
   const headers: Record<string, string | string[]> = { ...response.headers, 'content-length': String(body.length) };
   for (const name of BODY_CHECKSUMS) delete headers[name];
+  return readResponse(response.status, headers, body, 'scrubbed', result.fields);
+}
+
+/**
+ * readResponse is a response whose body was read whole. Its `body` stream is made only for a caller that asks for
+ * it: the pipeline sends `bytes` in one write, and a stream that nobody reads took a good part of the scrub's time.
+ */
+function readResponse(
+  status: number,
+  headers: Record<string, string | string[]>,
+  bytes: Buffer,
+  inspection: ResponseInspection,
+  fields: readonly string[],
+): ScrubbedResponse {
+  let body: Readable | undefined;
   return {
-    status: response.status,
+    status,
     headers,
-    body: bufferStream(body),
-    bytes: body,
-    inspection: 'scrubbed',
-    fields: result.fields,
+    bytes,
+    inspection,
+    fields,
+    get body(): Readable {
+      body ??= Readable.from([bytes], { objectMode: false });
+      return body;
+    },
   };
 }
 
@@ -144,36 +157,39 @@ interface ReadResult {
 
 /**
  * readUpTo reads a body until it ends or passes `limit`. In the second case `rest` yields the chunks read so far and
- * then the remainder; destroying `rest` destroys the body.
+ * then the remainder; destroying `rest` destroys the body. A body that fails, or closes before its end, rejects with
+ * its error.
  */
-async function readUpTo(body: Readable, limit: number): Promise<ReadResult> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const iterator: AsyncIterator<Buffer> = body[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done === true) return { bytes: Buffer.concat(chunks, total), rest: undefined };
-    chunks.push(next.value);
-    total += next.value.length;
-    if (total > limit) break;
-  }
-  async function* replay(): AsyncGenerator<Buffer> {
-    try {
-      yield* chunks.splice(0);
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done === true) return;
-        yield next.value;
-      }
-    } finally {
-      if (!body.readableEnded) body.destroy();
-    }
-  }
-  return { bytes: Buffer.alloc(0), rest: Readable.from(replay(), { objectMode: false }) };
+function readUpTo(body: Readable, limit: number): Promise<ReadResult> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total <= limit) return;
+      body.off('data', onData);
+      body.pause();
+      stopWatching();
+      resolve({ bytes: Buffer.alloc(0), rest: Readable.from(replayThenRest(chunks, body), { objectMode: false }) });
+    };
+    // `finished` also settles for a body that errored or closed before this was called.
+    const stopWatching = finished(body, (error) => {
+      body.off('data', onData);
+      if (error === undefined || error === null) resolve({ bytes: Buffer.concat(chunks, total), rest: undefined });
+      else reject(error);
+    });
+    body.on('data', onData);
+  });
 }
 
-function bufferStream(bytes: Buffer): Readable {
-  return Readable.from([bytes], { objectMode: false });
+async function* replayThenRest(chunks: readonly Buffer[], body: Readable): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+    for await (const chunk of body) yield chunk as Buffer;
+  } finally {
+    if (!body.readableEnded) body.destroy();
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { QueryParameter } from '../core/wire-request.js';
 
 /**
@@ -40,6 +40,8 @@ export function escapeUri(text: string): string {
  * and `..` segments are resolved and the (already encoded) path is encoded once more, the way the AWS SDKs sign.
  */
 export function canonicalPath(pathname: string, singleEncodePath: boolean): string {
+  // The root, as every query, JSON and rpc-v2-cbor request has it, is its own canonical form either way.
+  if (pathname === '/') return pathname;
   if (singleEncodePath) return pathname === '' ? '/' : pathname;
   const segments: string[] = [];
   for (const segment of pathname.split('/')) {
@@ -63,8 +65,12 @@ export function canonicalQuery(query: readonly QueryParameter[]): string {
   return encoded.map(([name, value]) => `${name}=${value}`).join('&');
 }
 
+/** What canonicalHeaderValue would change; most values (dates, hashes, host names) hold none of it. */
+const FOLDED_WHITESPACE = /[\r\n\t]| {2}|^ | $/;
+
 /** canonicalHeaderValue trims a header value and folds runs of spaces, tabs and line breaks to one space. */
 export function canonicalHeaderValue(value: string): string {
+  if (!FOLDED_WHITESPACE.test(value)) return value;
   return value
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')
@@ -94,7 +100,7 @@ export function buildCanonicalRequest(parts: CanonicalRequestParts): string | un
 
 /** sha256Hex hashes text or bytes to lower-case hex. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** buildStringToSign gives the request string to sign for a canonical request. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { PayloadHashMismatchError, PayloadTooLargeError } from '../core/errors.js';
 
@@ -106,15 +106,25 @@ export class Sha256BodyVerifier implements BodyVerifier {
   }
 
   end(): void {
-    const actual = this.#hash.digest();
-    if (actual.length !== this.#expected.length || !timingSafeEqual(actual, this.#expected)) {
-      throw new PayloadHashMismatchError(
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        {
-          service: this.#service,
-        },
-      );
-    }
+    checkSha256(this.#hash.digest(), this.#expected, this.#service);
+  }
+}
+
+/**
+ * verifyBufferedSha256 checks a body already in memory against the hex SHA-256 the agent signed: what a
+ * Sha256BodyVerifier does, in one call, and without copying the body.
+ *
+ * @throws PayloadHashMismatchError when the body hashes to something else
+ */
+export function verifyBufferedSha256(body: Uint8Array, expectedHex: string, service: string): void {
+  checkSha256(hash('sha256', body, 'buffer'), Buffer.from(expectedHex, 'hex'), service);
+}
+
+function checkSha256(actual: Buffer, expected: Buffer, service: string): void {
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw new PayloadHashMismatchError("The provided 'x-amz-content-sha256' header does not match what was computed.", {
+      service,
+    });
   }
 }
 

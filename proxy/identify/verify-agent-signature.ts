@@ -10,7 +10,7 @@ import type { AuthenticatedRequest, PayloadMode } from './authenticated-request.
 import { buildCanonicalRequest, buildStringToSign, deriveSigningKey, hmacHex, sha256Hex } from './canonical-request.js';
 import { bodyVerifierFor, payloadModeOf } from './payload-mode.js';
 import { formatAmzDate, parseSigV4Claim, type SigV4Claim } from './sigv4-claim.js';
-import { readBodyWithin, verifyBuffer, verifyStream } from './verified-body.js';
+import { readBodyWithin, verifyBuffer, verifyBufferedSha256, verifyStream } from './verified-body.js';
 import { isBufferedBody, presentHeaders, splitPath, type WireBody, type WireRequest } from '../core/wire-request.js';
 
 /** AgentSecret is what Airlock knows about one access key it issued. */
@@ -138,8 +138,15 @@ export async function verifyAgentSignature(
     );
   }
 
-  const verifier = bodyVerifierFor(payload, payloadHash, request.headers, claim, signingKey);
-  if (verifier !== undefined) body = isBufferedBody(body) ? verifyBuffer(body, verifier) : verifyStream(body, verifier);
+  if (payload === 'sha256' && isBufferedBody(body)) {
+    // The usual case (an SDK call with its body in memory) needs no verifier: one hash, and the body as it is.
+    verifyBufferedSha256(body, payloadHash, service);
+  } else {
+    const verifier = bodyVerifierFor(payload, payloadHash, request.headers, claim, signingKey);
+    if (verifier !== undefined) {
+      body = isBufferedBody(body) ? verifyBuffer(body, verifier) : verifyStream(body, verifier);
+    }
+  }
 
   return {
     method: request.method,

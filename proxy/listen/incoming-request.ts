@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, RequestBodyError } from '../core/errors.js';
-import { headersFromDistinct, type WireBody, type WireRequest } from '../identify/index.js';
+import type { WireBody, WireRequest } from '../identify/index.js';
 import { type ConnectTarget, formatAuthority } from './connect-target.js';
 
 /**
@@ -14,9 +14,36 @@ export function wireRequestFrom(incoming: IncomingMessage, target: ConnectTarget
     method: (incoming.method ?? '').toUpperCase(),
     host: formatAuthority(target),
     path: incoming.url ?? '',
-    headers: headersFromDistinct(incoming.headersDistinct),
+    headers: wireHeadersFrom(incoming.rawHeaders),
     body,
   };
+}
+
+/**
+ * wireHeadersFrom reads Node's `rawHeaders` (name, value, name, value...) into WireHeaders in one pass, as
+ * headersFromDistinct would read `headersDistinct`: names in lower case, a repeated header's values trimmed and
+ * joined with ",". Node has already built `headers` for itself; building `headersDistinct` too cost a third pass.
+ */
+function wireHeadersFrom(rawHeaders: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null);
+  let repeated: Map<string, string[]> | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!.toLowerCase();
+    const value = rawHeaders[index + 1]!;
+    const first = headers[name];
+    if (first === undefined) {
+      headers[name] = value;
+      continue;
+    }
+    repeated ??= new Map();
+    const values = repeated.get(name);
+    if (values === undefined) repeated.set(name, [first, value]);
+    else values.push(value);
+  }
+  if (repeated !== undefined) {
+    for (const [name, values] of repeated) headers[name] = values.map((value) => value.trim()).join(',');
+  }
+  return headers;
 }
 
 /**

@@ -282,9 +282,9 @@ function misdirection(
   request: IncomingMessage,
   target: ConnectTarget,
 ): { status: number; message: string } | undefined {
-  const hosts = request.headersDistinct.host ?? [];
-  if (hosts.length !== 1) return { status: 400, message: 'A request needs exactly one Host header.' };
-  if (!hostHeaderMatches(hosts[0]!, target)) {
+  const host = onlyHostHeader(request.rawHeaders);
+  if (host === undefined) return { status: 400, message: 'A request needs exactly one Host header.' };
+  if (!hostHeaderMatches(host, target)) {
     return {
       status: 421,
       message: `Host header does not match the CONNECT target ${target.host}:${target.port}; one tunnel, one host.`,
@@ -295,6 +295,17 @@ function misdirection(
     return { status: 400, message: 'Requests inside a tunnel must use an origin-form target (/path?query).' };
   }
   return undefined;
+}
+
+/** onlyHostHeader is the value of the request's one Host header; undefined when it has none, or several. */
+function onlyHostHeader(rawHeaders: readonly string[]): string | undefined {
+  let host: string | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]!.toLowerCase() !== 'host') continue;
+    if (host !== undefined) return undefined;
+    host = rawHeaders[index + 1]!;
+  }
+  return host;
 }
 
 function answerText(response: ServerResponse, status: number, text: string, closeConnection: boolean): void {

@@ -182,7 +182,7 @@ export function createCallPipeline(stages: CallPipelineStages) {
 
   function decide(agent: AgentRecord, call: CloudCall, request: AuthenticatedRequest): Decision {
     const input = buildPolicyInput({
-      agent: { id: agent.id, owner: agent.owner, groups: [...agent.groups], labels: { ...agent.labels } },
+      agent,
       call,
       http: { method: request.method, host: request.host, path: request.path },
       now: clock(),

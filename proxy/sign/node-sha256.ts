@@ -26,7 +26,8 @@ export class NodeSha256 {
   }
 
   digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.#hash.digest()));
+    // A fresh Buffer per digest, never pooled: the signer may keep it (signing keys are cached) without a copy.
+    return Promise.resolve(this.#hash.digest());
   }
 
   reset(): void {

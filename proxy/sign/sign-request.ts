@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { AuthenticatedRequest } from '../identify/authenticated-request.js';
 import { isPresignParameter } from '../identify/sigv4-claim.js';
-import {
-  decodeQueryComponent,
-  presentHeaders,
-  splitPath,
-  type WireHeaders,
-  type WireRequest,
-} from '../core/wire-request.js';
+import { decodeQueryComponent, splitPath, type WireHeaders, type WireRequest } from '../core/wire-request.js';
 import {
   type AwsCredentialIdentity,
   type SigningScope,
@@ -120,19 +114,28 @@ export async function signRequest(
 
 /** forwardableHeaders copies the headers that may travel upstream. */
 function forwardableHeaders(original: WireHeaders): Record<string, string> {
-  const named = new Set(
-    (original.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter((name) => name !== ''),
-  );
+  const named = original.connection === undefined ? NOTHING_NAMED : namedBy(original.connection);
   const headers: Record<string, string> = Object.create(null);
-  for (const [name, value] of presentHeaders(original)) {
+  for (const name of Object.keys(original)) {
+    const value = original[name];
+    if (value === undefined) continue;
     if (HOP_BY_HOP.has(name) || named.has(name) || name.startsWith('proxy-') || AGENT_AUTHENTICATION.has(name))
       continue;
     headers[name] = value;
   }
   return headers;
+}
+
+const NOTHING_NAMED: ReadonlySet<string> = new Set();
+
+/** namedBy reads the header names a `connection` header lists. */
+function namedBy(connection: string): ReadonlySet<string> {
+  return new Set(
+    connection
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== ''),
+  );
 }
 
 /** removeAwsChunkedEncoding drops the `aws-chunked` coding, and the header if nothing else is left. */

@@ -127,7 +127,8 @@ export interface SqliteStatements {
 
   readonly lastAuditSeq: Statement<[], { seq: number }>;
   readonly lastAuditRecord: Statement<[], AuditRecordRow>;
-  readonly insertAuditRecord: Statement<[AuditRecordInsert]>;
+  /** Bound by position (seq, at, kind, data, prev_hash, hash): every call inserts rows, and names cost more. */
+  readonly insertAuditRecord: Statement<[number, string, string, string, string, string]>;
   readonly auditRecordsFrom: Statement<[{ fromSeq: number; limit: number }], AuditRecordRow>;
   readonly insertAuditCheckpoint: Statement<[AuditCheckpointRow]>;
   readonly auditCheckpoints: Statement<[], AuditCheckpointRow>;
@@ -223,8 +224,7 @@ export function prepareStatements(db: Database): SqliteStatements {
     lastAuditSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM audit_records'),
     lastAuditRecord: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
     insertAuditRecord: db.prepare(`
-      INSERT INTO audit_records (seq, at, kind, data, prev_hash, hash)
-      VALUES (@seq, @at, @kind, @data, @prevHash, @hash)`),
+      INSERT INTO audit_records (seq, at, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`),
     auditRecordsFrom: db.prepare('SELECT * FROM audit_records WHERE seq >= @fromSeq ORDER BY seq LIMIT @limit'),
     insertAuditCheckpoint: db.prepare(`
       INSERT INTO audit_checkpoints (seq, hash, at, signature) VALUES (@seq, @hash, @at, @signature)`),

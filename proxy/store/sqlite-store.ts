@@ -399,7 +399,7 @@ class SqliteStore implements Store {
       if (row.seq !== last + 1) {
         throw new AuditSequenceError(`audit record ${row.seq} cannot follow record ${last}; the next is ${last + 1}`);
       }
-      this.#statements.insertAuditRecord.run(row);
+      this.#statements.insertAuditRecord.run(row.seq, row.at, row.kind, row.data, row.prevHash, row.hash);
       last = row.seq;
     }
   }

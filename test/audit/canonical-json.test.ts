@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { canonicalJson } from '../../proxy/audit/canonical-json.js';
+import { canonicalCopy, canonicalJson } from '../../proxy/audit/canonical-json.js';
 import { AuditDataError } from '../../proxy/core/errors.js';
 
 t.test('encodes values in their one canonical form', async (t) => {
@@ -93,6 +93,24 @@ t.test('refuses what JSON would change or cannot carry, naming where', async (t)
   for (const { note, input, path, message } of cases) {
     t.throws(() => canonicalJson(input), { constructor: AuditDataError, path, message }, note);
   }
+});
+
+t.test('canonicalCopy copies a value as parsing its canonical JSON would', async (t) => {
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+      const { json, copy } = canonicalCopy(value);
+      const parsed: unknown = JSON.parse(json);
+      return json === canonicalJson(value) && JSON.stringify(copy) === JSON.stringify(parsed);
+    }),
+    { numRuns: 300, seed: 5 },
+  );
+  const data = JSON.parse('{"b":[-0,{"z":1,"__proto__":{"x":2}}],"10":"ten","2":"two","a":null}') as unknown;
+  const { json, copy } = canonicalCopy(data);
+  t.strictSame(copy, JSON.parse(json), 'a __proto__ member, integer-like keys and -0');
+  t.equal(Object.getPrototypeOf((copy as { b: object[] }).b[1]), Object.prototype, '__proto__ stays a member');
+  t.ok(Object.is((copy as { b: number[] }).b[0], 0), '-0 becomes 0');
+  t.not(copy, data, 'a copy, not the value');
+  t.throws(() => canonicalCopy({ n: NaN }), { constructor: AuditDataError, path: 'data.n', message: /NaN/ });
 });
 
 function reverseKeys(value: unknown): unknown {
