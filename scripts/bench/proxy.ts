@@ -231,10 +231,15 @@ async function startAirlock(port: number, upstreamPort: number, upstreamCaFile: 
   proxyPids.set('airlock', child.pid!);
   await new Promise<void>((ready, fail) => {
     let seen = '';
-    child.stdout!.on('data', (piece: Buffer) => {
+    const untilListening = (piece: Buffer) => {
       seen += piece.toString();
-      if (seen.includes('"msg":"listening"')) ready();
-    });
+      if (!seen.includes('"msg":"listening"')) return;
+      // Stop looking: the per-call log lines that follow would make this search, in the upstream's process, grow
+      // with every call.
+      child.stdout!.off('data', untilListening);
+      ready();
+    };
+    child.stdout!.on('data', untilListening);
     child.once('exit', (code) => fail(new Error(`airlock exited with ${code}`)));
   });
   // Keep reading its log lines so the pipe never fills; they are the per-call JSON lines a real deployment writes.
