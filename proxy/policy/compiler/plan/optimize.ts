@@ -1,4 +1,5 @@
 import type { Block, Func, Local, Operand, Policy, Stmt } from '../ir/ir.js';
+import { localsReadBy, localsWrittenBy, nestedBlocks } from '../ir/stmt-locals.js';
 
 /*
  * optimizePolicy removes lookups the planner's statement-by-statement lowering repeats, without changing any
@@ -106,7 +107,7 @@ class BodyOptimizer {
 
   #countWrites(stmts: readonly Stmt[]): void {
     for (const stmt of stmts) {
-      for (const local of writtenBy(stmt)) this.#wrote(local);
+      for (const local of localsWrittenBy(stmt)) this.#wrote(local);
       for (const block of nestedBlocks(stmt)) this.#countWrites(block.stmts);
     }
   }
@@ -221,7 +222,7 @@ class BodyOptimizer {
     const writtenInBody = new Set<Local>([scan.key, scan.value]);
     const collect = (stmts: readonly Stmt[]): void => {
       for (const stmt of stmts) {
-        for (const local of writtenBy(stmt)) writtenInBody.add(local);
+        for (const local of localsWrittenBy(stmt)) writtenInBody.add(local);
         for (const block of nestedBlocks(stmt)) collect(block.stmts);
       }
     };
@@ -335,106 +336,13 @@ function insertKeysInOrder(stmts: readonly Stmt[], strings: readonly string[]): 
 /** maxLocal is the highest local a statement list reads or writes (-1 for none). */
 function maxLocal(stmts: readonly Stmt[]): Local {
   let max = -1;
-  const local = (l: Local): void => {
-    if (l > max) max = l;
-  };
-  const operand = (op: Operand): void => {
-    if (op.type === 'local') local(op.value);
-  };
   for (const stmt of stmts) {
-    writtenBy(stmt).forEach(local);
-    switch (stmt.type) {
-      case 'ArrayAppendStmt':
-        operand(stmt.value);
-        local(stmt.array);
-        break;
-      case 'SetAddStmt':
-        operand(stmt.value);
-        local(stmt.set);
-        break;
-      case 'ObjectInsertStmt':
-      case 'ObjectInsertOnceStmt':
-        operand(stmt.key);
-        operand(stmt.value);
-        local(stmt.object);
-        break;
-      case 'AssignVarStmt':
-      case 'AssignVarOnceStmt':
-      case 'LenStmt':
-      case 'IsArrayStmt':
-      case 'IsObjectStmt':
-      case 'IsSetStmt':
-        operand(stmt.source);
-        break;
-      case 'DotStmt':
-        operand(stmt.source);
-        operand(stmt.key);
-        break;
-      case 'EqualStmt':
-      case 'NotEqualStmt':
-        operand(stmt.a);
-        operand(stmt.b);
-        break;
-      case 'CallStmt':
-        stmt.args.forEach(operand);
-        break;
-      case 'CallDynamicStmt':
-        stmt.path.forEach(operand);
-        stmt.args.forEach(local);
-        break;
-      case 'IsDefinedStmt':
-      case 'IsUndefinedStmt':
-      case 'ReturnLocalStmt':
-      case 'ScanStmt':
-        local(stmt.source);
-        break;
-      case 'ObjectMergeStmt':
-        local(stmt.a);
-        local(stmt.b);
-        break;
-      case 'ResultSetAddStmt':
-        local(stmt.value);
-        break;
-      case 'WithStmt':
-        operand(stmt.value);
-        break;
-      default:
-        break;
-    }
-    for (const block of nestedBlocks(stmt)) local(maxLocal(block.stmts));
+    for (const local of [...localsReadBy(stmt), ...localsWrittenBy(stmt)]) max = Math.max(max, local);
+    for (const block of nestedBlocks(stmt)) max = Math.max(max, maxLocal(block.stmts));
   }
   return max;
 }
 
-/** writtenBy lists the locals a statement writes (not those of its nested blocks). */
-function writtenBy(stmt: Stmt): Local[] {
-  switch (stmt.type) {
-    case 'CallStmt':
-    case 'CallDynamicStmt':
-      return [stmt.result];
-    case 'ScanStmt':
-      return [stmt.key, stmt.value];
-    case 'WithStmt':
-      return [stmt.local];
-    default:
-      return 'target' in stmt ? [stmt.target] : [];
-  }
-}
-
-function nestedBlocks(stmt: Stmt): readonly Block[] {
-  switch (stmt.type) {
-    case 'BlockStmt':
-      return stmt.blocks;
-    case 'NotStmt':
-    case 'ScanStmt':
-    case 'WithStmt':
-      return [stmt.block];
-    default:
-      return [];
-  }
-}
-
-/** withNestedBlocks is `stmt` with each nested block replaced by `f` of it. */
 function withNestedBlocks(stmt: Stmt, f: (block: Block) => Block): Stmt {
   switch (stmt.type) {
     case 'BlockStmt':

@@ -19,6 +19,7 @@
  */
 
 import type { Block, Local, Operand, Policy, Stmt } from '../ir/ir.js';
+import { localsWrittenBy, nestedBlocks } from '../ir/stmt-locals.js';
 
 /** ConstantValue is a constant the emitter can make at start-up. */
 export type ConstantValue =
@@ -89,7 +90,7 @@ export function planConstantCollections(
     };
     for (let i = 0; i < stmts.length; i++) {
       const stmt = stmts[i]!;
-      nested(stmt).forEach((block) => visitList(block.stmts, known));
+      nestedBlocks(stmt).forEach((block) => visitList(block.stmts, known));
       if (!('target' in stmt) || writtenOnce(stmt.target) !== stmt) continue;
       const scalar = scalarValue(stmt, strings);
       if (scalar !== undefined) {
@@ -179,20 +180,6 @@ function fillWith(
   return true;
 }
 
-/** The blocks nested in a statement. */
-function nested(stmt: Stmt): readonly Block[] {
-  switch (stmt.type) {
-    case 'BlockStmt':
-      return stmt.blocks;
-    case 'NotStmt':
-    case 'ScanStmt':
-    case 'WithStmt':
-      return [stmt.block];
-    default:
-      return [];
-  }
-}
-
 /** localUse lists, for one function, the statements that write each local and how many fill statements fill it. */
 function localUse(blocks: readonly Block[]): { writes: Map<Local, Stmt[]>; filled: Map<Local, number> } {
   const writes = new Map<Local, Stmt[]>();
@@ -218,21 +205,11 @@ function localUse(blocks: readonly Block[]): { writes: Map<Local, Stmt[]>; fille
         case 'ObjectInsertOnceStmt':
           fill(stmt.object);
           break;
-        case 'CallStmt':
-        case 'CallDynamicStmt':
-          write(stmt.result, stmt);
-          break;
-        case 'ScanStmt':
-          write(stmt.key, stmt);
-          write(stmt.value, stmt);
-          break;
-        case 'WithStmt':
-          write(stmt.local, stmt);
-          break;
         default:
-          if ('target' in stmt) write(stmt.target, stmt);
+          break;
       }
-      nested(stmt).forEach((block) => visit(block.stmts));
+      for (const local of localsWrittenBy(stmt)) write(local, stmt);
+      nestedBlocks(stmt).forEach((block) => visit(block.stmts));
     }
   };
   for (const block of blocks) visit(block.stmts);

@@ -13,6 +13,7 @@
  */
 
 import type { Block, Func, Local, Operand, Plan, Stmt, StmtLocation } from '../ir/ir.js';
+import { localsReadBy, nestedBlocks } from '../ir/stmt-locals.js';
 import { type ConstantCollectionPlan, planConstantCollections } from './constant-collections.js';
 import type { ConstantPool } from './constants.js';
 import { type ByteWriter, ValType } from './encoding.js';
@@ -700,96 +701,10 @@ class FunctionCompiler {
 /** readLocals collects the IR locals that statements in `blocks` read (as opposed to only write). */
 function readLocals(blocks: readonly Block[]): Set<Local> {
   const read = new Set<Local>();
-  const operand = (op: Operand): void => {
-    if (op.type === 'local') read.add(op.value);
-  };
   const visit = (stmts: readonly Stmt[]): void => {
     for (const stmt of stmts) {
-      switch (stmt.type) {
-        case 'ArrayAppendStmt':
-          operand(stmt.value);
-          read.add(stmt.array);
-          break;
-        case 'AssignVarOnceStmt':
-          operand(stmt.source);
-          read.add(stmt.target); // compared with the source when already set
-          break;
-        case 'AssignVarStmt':
-        case 'LenStmt':
-        case 'IsArrayStmt':
-        case 'IsObjectStmt':
-        case 'IsSetStmt':
-          operand(stmt.source);
-          break;
-        case 'BlockStmt':
-          for (const block of stmt.blocks) visit(block.stmts);
-          break;
-        case 'CallDynamicStmt':
-          stmt.path.forEach(operand);
-          for (const arg of stmt.args) read.add(arg);
-          break;
-        case 'CallStmt':
-          stmt.args.forEach(operand);
-          break;
-        case 'DotStmt':
-          operand(stmt.source);
-          operand(stmt.key);
-          break;
-        case 'EqualStmt':
-        case 'NotEqualStmt':
-          operand(stmt.a);
-          operand(stmt.b);
-          break;
-        case 'IsDefinedStmt':
-        case 'IsUndefinedStmt':
-        case 'ReturnLocalStmt':
-          read.add(stmt.source);
-          break;
-        case 'NotStmt':
-          visit(stmt.block.stmts);
-          break;
-        case 'ObjectInsertOnceStmt':
-        case 'ObjectInsertStmt':
-          operand(stmt.key);
-          operand(stmt.value);
-          read.add(stmt.object);
-          break;
-        case 'ObjectMergeStmt':
-          read.add(stmt.a);
-          read.add(stmt.b);
-          break;
-        case 'ResultSetAddStmt':
-          read.add(stmt.value);
-          break;
-        case 'ScanStmt':
-          read.add(stmt.source);
-          visit(stmt.block.stmts);
-          break;
-        case 'SetAddStmt':
-          operand(stmt.value);
-          read.add(stmt.set);
-          break;
-        case 'WithStmt':
-          read.add(stmt.local);
-          operand(stmt.value);
-          visit(stmt.block.stmts);
-          break;
-        case 'AssignIntStmt':
-        case 'BreakStmt':
-        case 'MakeArrayStmt':
-        case 'MakeNullStmt':
-        case 'MakeNumberIntStmt':
-        case 'MakeNumberRefStmt':
-        case 'MakeObjectStmt':
-        case 'MakeSetStmt':
-        case 'NopStmt':
-        case 'ResetLocalStmt':
-          break;
-        default: {
-          const unknown: never = stmt;
-          void unknown;
-        }
-      }
+      for (const local of localsReadBy(stmt)) read.add(local);
+      for (const block of nestedBlocks(stmt)) visit(block.stmts);
     }
   };
   for (const block of blocks) visit(block.stmts);
